@@ -1,0 +1,125 @@
+import type { JobStatus } from "../src/jobs/status";
+import type { JobInit } from "../src/jobs/runner-types";
+import type { PartRef } from "../src/jobs/parts";
+
+/** The job row as the runner keeps it in its own SQLite storage. */
+export interface JobState {
+  id: string;
+  status: JobStatus;
+  init: JobInit;
+  total: number;
+  downloaded: number;
+  tagged: number;
+  failed: number;
+  inflight: number;
+  num_warnings: number;
+  last_warning: string | null;
+  error: string | null;
+  last_tag_error: string | null;
+  plan_attempts: number;
+  started_at: number | null;
+  ended_at: number | null;
+  seq: number;
+  dirty: number;
+  last_flush: number;
+}
+
+export type PartState = "pending" | "inflight" | "done" | "failed" | "cancelled";
+
+export interface PartRow {
+  id: string;
+  idx: number;
+  ref: PartRef;
+  state: PartState;
+  attempts: number;
+  deadline: number;
+  downloaded: number;
+}
+
+/** Thin typed helpers over the object's SQLite storage (the agents SDK's style of SQL helpers). */
+export class RunnerStore {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(`CREATE TABLE IF NOT EXISTS job (
+      k INTEGER PRIMARY KEY CHECK (k = 1), id TEXT NOT NULL, status TEXT NOT NULL, init TEXT NOT NULL,
+      total INTEGER NOT NULL DEFAULT 0, downloaded INTEGER NOT NULL DEFAULT 0, tagged INTEGER NOT NULL DEFAULT 0,
+      failed INTEGER NOT NULL DEFAULT 0, inflight INTEGER NOT NULL DEFAULT 0, num_warnings INTEGER NOT NULL DEFAULT 0,
+      last_warning TEXT, error TEXT, last_tag_error TEXT, plan_attempts INTEGER NOT NULL DEFAULT 0,
+      started_at INTEGER, ended_at INTEGER, seq INTEGER NOT NULL DEFAULT 0, dirty INTEGER NOT NULL DEFAULT 0,
+      last_flush INTEGER NOT NULL DEFAULT 0)`);
+    sql.exec(`CREATE TABLE IF NOT EXISTS parts (
+      id TEXT PRIMARY KEY, idx INTEGER NOT NULL, ref TEXT NOT NULL, state TEXT NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0, deadline INTEGER NOT NULL DEFAULT 0, downloaded INTEGER NOT NULL DEFAULT 0)`);
+    sql.exec(`CREATE INDEX IF NOT EXISTS parts_by_state ON parts (state, idx)`);
+    sql.exec(`CREATE INDEX IF NOT EXISTS parts_by_deadline ON parts (state, deadline)`);
+  }
+
+  job(): JobState | null {
+    const row = this.sql.exec("SELECT * FROM job WHERE k = 1").toArray()[0];
+    if (!row) return null;
+    const { k: _k, init, ...rest } = row as Record<string, SqlStorageValue>;
+    return { ...(rest as unknown as Omit<JobState, "init">), init: JSON.parse(init as string) as JobInit };
+  }
+
+  /** Replaces the pair's job with a new one (the old one is terminal) and forgets its parts. */
+  newJob(init: JobInit): void {
+    this.sql.exec("DELETE FROM parts");
+    this.sql.exec("DELETE FROM job");
+    this.sql.exec("INSERT INTO job (k, id, status, init, seq, dirty) VALUES (1, ?, 'queued', ?, 1, 1)", init.job_id, JSON.stringify(init));
+  }
+
+  /** Applies a change to the job row and marks it for the next D1 snapshot. */
+  update(fields: Partial<Omit<JobState, "id" | "init" | "seq" | "dirty" | "last_flush">>): void {
+    const keys = Object.keys(fields);
+    const sets = keys.map((k) => `${k} = ?`).concat(["seq = seq + 1", "dirty = 1"]);
+    this.sql.exec(`UPDATE job SET ${sets.join(", ")} WHERE k = 1`, ...keys.map((k) => (fields as Record<string, SqlStorageValue>)[k]!));
+  }
+
+  markFlushed(seq: number, at: number): void {
+    this.sql.exec("UPDATE job SET dirty = CASE WHEN seq = ? THEN 0 ELSE dirty END, last_flush = ? WHERE k = 1", seq, at);
+  }
+
+  insertParts(parts: PartRef[]): void {
+    for (const p of parts) this.sql.exec("INSERT OR IGNORE INTO parts (id, idx, ref, state) VALUES (?, ?, ?, 'pending')", p.id, p.idx, JSON.stringify(p));
+  }
+
+  part(id: string): PartRow | null {
+    const row = this.sql.exec("SELECT * FROM parts WHERE id = ?", id).toArray()[0];
+    return row ? toPart(row) : null;
+  }
+
+  /** The next pending parts in content order (indexed: no scan of the whole table). */
+  nextPending(limit: number): PartRow[] {
+    if (limit <= 0) return [];
+    return this.sql.exec("SELECT * FROM parts WHERE state = 'pending' ORDER BY idx LIMIT ?", limit).toArray().map(toPart);
+  }
+
+  overdue(now: number, limit: number): PartRow[] {
+    return this.sql.exec("SELECT * FROM parts WHERE state = 'inflight' AND deadline <= ? ORDER BY deadline LIMIT ?", now, limit).toArray().map(toPart);
+  }
+
+  earliestDeadline(): number | null {
+    const row = this.sql.exec("SELECT MIN(deadline) AS d FROM parts WHERE state = 'inflight'").one();
+    return (row.d as number | null) ?? null;
+  }
+
+  setPart(id: string, fields: Partial<Pick<PartRow, "state" | "attempts" | "deadline" | "downloaded">>): void {
+    const keys = Object.keys(fields);
+    this.sql.exec(`UPDATE parts SET ${keys.map((k) => `${k} = ?`).join(", ")} WHERE id = ?`, ...keys.map((k) => (fields as Record<string, SqlStorageValue>)[k]!), id);
+  }
+
+  cancelOpenParts(): void {
+    this.sql.exec("UPDATE parts SET state = 'cancelled' WHERE state IN ('pending', 'inflight')");
+  }
+}
+
+function toPart(row: Record<string, SqlStorageValue>): PartRow {
+  return {
+    id: row.id as string,
+    idx: row.idx as number,
+    ref: JSON.parse(row.ref as string) as PartRef,
+    state: row.state as PartState,
+    attempts: row.attempts as number,
+    deadline: row.deadline as number,
+    downloaded: row.downloaded as number,
+  };
+}

@@ -1,0 +1,55 @@
+import { reportStatusOf, tagStatusOf } from "../src/jobs/status";
+import { isTerminal } from "../src/jobs/status";
+import { formatTimeRan } from "../src/jobs/time";
+import type { JobInit } from "../src/jobs/runner-types";
+import type { JobState } from "./runner-store";
+
+/** The job's first D1 row, written before the start request is answered. */
+export async function insertJobRow(env: Env, init: JobInit): Promise<void> {
+  await env.DB.prepare(
+    `INSERT INTO jobs (id, qid, model, stream, tenant_id, user, title, destination_qid, status, params, tag_status, created_at, snapshot_seq)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, 'Queued', ?, 1)`,
+  )
+    .bind(init.job_id, init.qid, init.model, init.stream, init.tenant_id, init.user, init.title, init.params.destination_qid, JSON.stringify(init.params), init.created_at)
+    .run();
+}
+
+/**
+ * Writes the runner's view of the job to D1. Snapshots can race each other (the runner
+ * interleaves while it awaits D1), so an older one never overwrites a newer one.
+ */
+export async function writeSnapshot(env: Env, job: JobState, now = Date.now()): Promise<void> {
+  const counters = { total: job.total, downloaded: job.downloaded, tagged: job.tagged };
+  const stmts = [
+    env.DB.prepare(
+      `UPDATE jobs SET status = ?, tag_status = ?, error = ?, total_parts = ?, downloaded_parts = ?, tagged_parts = ?,
+         num_warnings = ?, last_warning = ?, started_at = ?, ended_at = ?, snapshot_seq = ?
+       WHERE id = ? AND snapshot_seq < ?`,
+    ).bind(
+      job.status,
+      tagStatusOf(job.status, counters),
+      job.error,
+      job.total,
+      job.downloaded,
+      job.tagged,
+      job.num_warnings,
+      job.last_warning,
+      job.started_at,
+      job.ended_at,
+      job.seq,
+      job.id,
+      job.seq,
+    ),
+  ];
+  if (isTerminal(job.status)) {
+    // The report in each of the job's batches carries how the run ended.
+    const ran = ((job.ended_at ?? now) - (job.started_at ?? job.init.created_at)) / 1000;
+    stmts.push(
+      env.DB.prepare(`UPDATE batches SET report = json_set(report, '$.job_status', json(?)) WHERE job_id = ?`).bind(
+        JSON.stringify({ status: reportStatusOf(job.status), time_ran: formatTimeRan(ran) }),
+        job.id,
+      ),
+    );
+  }
+  await env.DB.batch(stmts);
+}

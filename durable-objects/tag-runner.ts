@@ -1,0 +1,254 @@
+import { DurableObject } from "cloudflare:workers";
+import type { PartRef } from "../src/jobs/parts";
+import { runnerName, type JobInit, type PartOutcome, type QueueMessage, type StartResult } from "../src/jobs/runner-types";
+import { DEFAULT_TIMEOUT_S } from "../src/providers/types";
+import { type JobState, type PartRow, RunnerStore } from "./runner-store";
+import { insertJobRow, writeSnapshot } from "./snapshot";
+
+/** How long the runner waits for a queued job's plan before sending the plan message again. */
+const PLAN_WATCHDOG_MS = 30_000;
+/** How long a part may take on top of its provider's timeout (queue delay, fetching). */
+const PART_SLACK_MS = 60_000;
+const SNAPSHOT_INTERVAL_MS = 1_000;
+
+/**
+ * One per (content, model). Owns the pair's active job: decides whether a start may start,
+ * keeps the state of every part in its SQLite storage, keeps a bounded number of parts in
+ * flight, re-dispatches overdue parts, and snapshots progress to D1. It never fetches media or
+ * calls providers: while it awaits I/O other events interleave, so every decision is made in
+ * synchronous storage calls before the first await.
+ */
+export class TagRunner extends DurableObject<Env> {
+  private readonly store: RunnerStore;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new RunnerStore(ctx.storage.sql);
+  }
+
+  /** Starts a job unless one is queued or running for this pair (atomic: no await before the decision). */
+  async start(init: JobInit): Promise<StartResult> {
+    const current = this.store.job();
+    if (current && (current.status === "queued" || current.status === "running")) {
+      return { started: false, job_id: current.id, stream: current.init.stream };
+    }
+    this.store.newJob(init);
+    try {
+      await insertJobRow(this.env, init);
+    } catch (e) {
+      this.store.update({ status: "failed", error: "The job could not be recorded", ended_at: Date.now() });
+      throw e;
+    }
+    this.store.markFlushed(1, Date.now());
+    await this.sendPlan(init);
+    await this.arm();
+    return { started: true, job_id: init.job_id };
+  }
+
+  /** The job's parameters, for the consumer that lists its parts; null once it no longer waits for a plan. */
+  async planInput(jobId: string): Promise<JobInit | null> {
+    const job = this.store.job();
+    return job && job.id === jobId && job.status === "queued" ? job.init : null;
+  }
+
+  /** The consumer listed the parts to tag (already without those diff-based tagging skips). */
+  async planDone(jobId: string, parts: PartRef[]): Promise<void> {
+    const job = this.store.job();
+    if (!job || job.id !== jobId || job.status !== "queued") return; // duplicate or stopped meanwhile
+    this.ctx.storage.transactionSync(() => {
+      this.store.insertParts(parts);
+      this.store.update({ status: "running", total: parts.length, started_at: Date.now() });
+    });
+    if (parts.length === 0) return this.finish("succeeded");
+    await this.fill();
+    await this.flush(true);
+    await this.arm();
+  }
+
+  /** Listing the content failed; answers whether the consumer should try again. */
+  async planFailed(jobId: string, error: string, transient: boolean): Promise<"retry" | "failed" | "ignored"> {
+    const job = this.store.job();
+    if (!job || job.id !== jobId || job.status !== "queued") return "ignored";
+    const attempts = job.plan_attempts + 1;
+    if (transient && attempts <= job.init.params.max_fetch_retries) {
+      this.store.update({ plan_attempts: attempts, last_warning: error });
+      return "retry";
+    }
+    await this.finish("failed", error);
+    return "failed";
+  }
+
+  /** The consumer asks before working on a part: stopped jobs and finished parts need no work. */
+  async claim(jobId: string, partId: string): Promise<JobInit | null> {
+    const job = this.store.job();
+    if (!job || job.id !== jobId || job.status !== "running") return null;
+    return this.store.part(partId)?.state === "inflight" ? job.init : null;
+  }
+
+  /** The part's media is in R2. */
+  async partFetched(jobId: string, partId: string): Promise<void> {
+    const job = this.store.job();
+    if (!job || job.id !== jobId || job.status !== "running") return;
+    const part = this.store.part(partId);
+    if (!part || part.state !== "inflight" || part.downloaded) return;
+    this.store.setPart(partId, { downloaded: 1 });
+    this.store.update({ downloaded: job.downloaded + 1 });
+    await this.flush(false);
+  }
+
+  /** The part's result. Recorded once: a repeated report changes nothing. */
+  async partDone(jobId: string, partId: string, outcome: PartOutcome): Promise<void> {
+    const job = this.store.job();
+    if (!job || job.id !== jobId || job.status !== "running") return;
+    const part = this.store.part(partId);
+    if (!part || part.state !== "inflight") return;
+    if (outcome.ok) {
+      this.store.setPart(partId, { state: "done", downloaded: 1 });
+      this.store.update({ tagged: job.tagged + 1, downloaded: job.downloaded + (part.downloaded ? 0 : 1), inflight: job.inflight - 1 });
+    } else if (outcome.transient && part.attempts <= job.init.params.max_fetch_retries) {
+      await this.redispatch(job, part, outcome.error);
+      return;
+    } else {
+      const warning = outcome.stage === "fetch" ? `Failed to download part ${partId}` : `Failed to tag part ${partId}: ${outcome.error}`;
+      this.store.setPart(partId, { state: "failed" });
+      this.store.update({
+        failed: job.failed + 1,
+        inflight: job.inflight - 1,
+        num_warnings: job.num_warnings + 1,
+        last_warning: warning,
+        ...(outcome.stage === "tag" ? { last_tag_error: outcome.error } : {}),
+      });
+    }
+    await this.afterPart();
+  }
+
+  /** Stops the pair's active job, if any; answers its id. */
+  async stop(): Promise<string | null> {
+    const job = this.store.job();
+    if (!job || (job.status !== "queued" && job.status !== "running")) return null;
+    this.store.cancelOpenParts();
+    await this.finish("cancelled");
+    return job.id;
+  }
+
+  /** The runner's view of its job (tests and diagnostics). */
+  async state(): Promise<Omit<JobState, "init"> | null> {
+    const job = this.store.job();
+    if (!job) return null;
+    const { init: _init, ...rest } = job;
+    return rest;
+  }
+
+  /** Watchdog and throttle: re-dispatches overdue parts, re-sends a lost plan, writes the pending snapshot. */
+  override async alarm(): Promise<void> {
+    const job = this.store.job();
+    if (!job) return;
+    const now = Date.now();
+    if (job.status === "queued" && now - job.init.created_at >= PLAN_WATCHDOG_MS) {
+      const attempts = job.plan_attempts + 1;
+      if (attempts > job.init.params.max_fetch_retries + 1) {
+        await this.finish("failed", "Listing the content's parts did not complete");
+        return;
+      }
+      this.store.update({ plan_attempts: attempts });
+      await this.sendPlan(job.init);
+    }
+    if (job.status === "running") {
+      for (const part of this.store.overdue(now, 100)) {
+        const fresh = this.store.job()!;
+        if (part.attempts <= fresh.init.params.max_fetch_retries) {
+          await this.redispatch(fresh, part, "result overdue");
+        } else {
+          await this.partDone(job.id, part.id, { ok: false, stage: "tag", transient: false, error: "no result before the deadline" });
+        }
+      }
+    }
+    await this.flush(true);
+    await this.arm();
+  }
+
+  private partTimeoutMs(job: JobState): number {
+    return (job.init.provider.timeout_s ?? DEFAULT_TIMEOUT_S) * 1000 + PART_SLACK_MS;
+  }
+
+  private message(job: JobState, part: PartRef, attempt: number): QueueMessage {
+    return { type: "part", job_id: job.id, runner: runnerName(job.init.qid, job.init.model), part, attempt };
+  }
+
+  private async sendPlan(init: JobInit): Promise<void> {
+    await this.env.PARTS.send({ type: "plan", job_id: init.job_id, runner: runnerName(init.qid, init.model) } satisfies QueueMessage);
+  }
+
+  /** Sends pending parts until the job has `concurrency` parts in flight. */
+  private async fill(): Promise<void> {
+    const job = this.store.job()!;
+    const next = this.store.nextPending(job.init.concurrency - job.inflight);
+    if (next.length === 0) return;
+    const deadline = Date.now() + this.partTimeoutMs(job);
+    for (const p of next) this.store.setPart(p.id, { state: "inflight", deadline, attempts: p.attempts + 1 });
+    this.store.update({ inflight: job.inflight + next.length });
+    await this.env.PARTS.sendBatch(next.map((p) => ({ body: this.message(job, p.ref, p.attempts + 1) })));
+  }
+
+  /** Tries a part again after a transient failure, backing off. */
+  private async redispatch(job: JobState, part: PartRow, reason: string): Promise<void> {
+    const attempt = part.attempts + 1;
+    const delaySeconds = Math.min(30, 2 ** (attempt - 2));
+    this.store.setPart(part.id, { attempts: attempt, deadline: Date.now() + delaySeconds * 1000 + this.partTimeoutMs(job) });
+    console.warn(`job ${job.id}: retrying part ${part.id} (attempt ${attempt}): ${reason}`);
+    await this.env.PARTS.send(this.message(job, part.ref, attempt), { delaySeconds });
+    await this.arm();
+  }
+
+  private async afterPart(): Promise<void> {
+    const job = this.store.job()!;
+    if (job.inflight === 0 && this.store.nextPending(1).length === 0) {
+      // Every part ended: the job fails only if the model failed on every part it was given.
+      const modelFailedAll = job.tagged === 0 && job.failed > 0 && job.last_tag_error !== null;
+      return modelFailedAll ? this.finish("failed", job.last_tag_error) : this.finish("succeeded");
+    }
+    await this.fill();
+    await this.flush(false);
+  }
+
+  private async finish(status: "succeeded" | "failed" | "cancelled", error: string | null = null): Promise<void> {
+    this.store.update({ status, error, ended_at: Date.now(), inflight: 0 });
+    await this.flush(true);
+    await this.arm();
+  }
+
+  /** Writes the D1 snapshot: at once on transitions, at most about once a second for progress. */
+  private async flush(force: boolean): Promise<void> {
+    const job = this.store.job();
+    if (!job || !job.dirty) return;
+    const now = Date.now();
+    if (!force && now - job.last_flush < SNAPSHOT_INTERVAL_MS) {
+      await this.arm();
+      return;
+    }
+    this.store.markFlushed(-1, now); // claims the slot so interleaved calls do not all write
+    try {
+      await writeSnapshot(this.env, job, now);
+      this.store.markFlushed(job.seq, now);
+    } catch (e) {
+      console.error(`job ${job.id}: snapshot failed, the alarm will retry`, e);
+    }
+  }
+
+  /** One alarm serves every timer: the plan watchdog, part deadlines and the snapshot throttle. */
+  private async arm(): Promise<void> {
+    const job = this.store.job();
+    if (!job) return;
+    const times: number[] = [];
+    if (job.status === "queued") times.push(job.init.created_at + PLAN_WATCHDOG_MS * (job.plan_attempts + 1));
+    if (job.status === "running") {
+      const d = this.store.earliestDeadline();
+      if (d !== null) times.push(d);
+    }
+    if (job.dirty) times.push(job.last_flush + SNAPSHOT_INTERVAL_MS);
+    if (times.length === 0) return;
+    const at = Math.max(Date.now(), Math.min(...times));
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at || current < Date.now()) await this.ctx.storage.setAlarm(at);
+  }
+}

@@ -1,0 +1,118 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../../app-env";
+import { contentFor } from "../../auth/content-access";
+import { isMember, isSystem, type Principal } from "../../auth/principal";
+import { db } from "../../db/client";
+import { type Content, deleteContent, getContent, listContents, putContent } from "../../db/contents";
+import { getTenant } from "../../db/tenants";
+import { ApiError, badRequest, conflict, forbidden, notFound, tooLarge } from "../../errors";
+import { isoTime } from "../../jobs/time";
+import { fileKey } from "../../sources/registry";
+import { checkSourceUrl } from "../../sources/safe-fetch";
+import { QID_PATTERN } from "../shared.schemas";
+import { filePath } from "./contents.schemas";
+import type { deleteContent as DeleteRoute, getContent as GetRoute, listContents as ListRoute, putContent as PutRoute } from "./contents.routes";
+
+export const toContentJson = (c: Content) => ({
+  qid: c.qid,
+  tenant: c.tenant_id,
+  title: c.title,
+  streams: c.streams,
+  assets: c.assets,
+  part_duration: c.part_duration_ms / 1000,
+  created_by: c.created_by,
+  created_at: isoTime(c.created_at),
+  updated_at: isoTime(c.updated_at),
+});
+
+function chooseTenant(p: Principal, requested: string | undefined): string {
+  if (requested) {
+    if (!isMember(p, requested)) throw forbidden(`You are not a member of tenant ${requested}`);
+    return requested;
+  }
+  const mine = [...p.roles.keys()];
+  if (mine.length === 1) return mine[0]!;
+  if (mine.length === 0) throw forbidden(isSystem(p) ? "Name the tenant the content belongs to" : "You are not a member of any tenant");
+  throw badRequest(`You belong to several tenants (${mine.join(", ")}): name one in 'tenant'`);
+}
+
+export const putContentHandler: RouteHandler<typeof PutRoute, AppEnv> = async (c) => {
+  const principal = c.get("principal");
+  const { qid } = c.req.valid("param");
+  const body = c.req.valid("json");
+  const d = db(c.env);
+  const existing = await getContent(d, qid);
+  if (existing && !isMember(principal, existing.tenant_id)) throw forbidden(`Content ${qid} belongs to another tenant`);
+  if (existing && body.tenant && body.tenant !== existing.tenant_id) throw badRequest("A content cannot move to another tenant");
+  const tenant = existing?.tenant_id ?? chooseTenant(principal, body.tenant);
+  if (!(await getTenant(d, tenant))) throw notFound(`Tenant ${tenant} not found`);
+  for (const [name, s] of Object.entries(body.streams)) if (s.url) checkSourceUrl(s.url, c.env, `streams.${name}.url`);
+  for (const [path, a] of Object.entries(body.assets ?? {})) if (a.url) checkSourceUrl(a.url, c.env, `assets.${path}.url`);
+  const now = Date.now();
+  const content: Content = {
+    qid,
+    tenant_id: tenant,
+    title: body.title,
+    streams: body.streams,
+    assets: body.assets ?? {},
+    part_duration_ms: Math.round(body.part_duration * 1000),
+    created_by: existing?.created_by ?? principal.address,
+    created_at: existing?.created_at ?? now,
+    updated_at: now,
+  };
+  await putContent(d, content);
+  return c.json(toContentJson(content), existing ? 200 : 201);
+};
+
+export const getContentHandler: RouteHandler<typeof GetRoute, AppEnv> = async (c) => {
+  const content = await contentFor(c.env, c.get("principal"), c.req.valid("param").qid);
+  return c.json(toContentJson(content), 200);
+};
+
+export const listContentsHandler: RouteHandler<typeof ListRoute, AppEnv> = async (c) => {
+  const p = c.get("principal");
+  const q = c.req.valid("query");
+  const start = q.start ?? 0;
+  const limit = Math.min(q.limit ?? 100, 1000);
+  const { contents, total } = await listContents(db(c.env), isSystem(p) ? null : [...p.roles.keys()], start, limit);
+  return c.json({ contents: contents.map(toContentJson), meta: { total, start, limit, count: contents.length } }, 200);
+};
+
+export const deleteContentHandler: RouteHandler<typeof DeleteRoute, AppEnv> = async (c) => {
+  const { qid } = c.req.valid("param");
+  await contentFor(c.env, c.get("principal"), qid);
+  const active = await c.env.DB.prepare("SELECT COUNT(*) AS n FROM jobs WHERE qid = ? AND status IN ('queued', 'running') AND deleted_at IS NULL")
+    .bind(qid)
+    .first<{ n: number }>();
+  if ((active?.n ?? 0) > 0) throw conflict(`Content ${qid} has running jobs: stop them first`);
+  await deleteContent(db(c.env), qid);
+  // Uploaded files go with the content; fetched media is a cache and may stay.
+  let cursor: string | undefined;
+  do {
+    const page = await c.env.BUCKET.list({ prefix: fileKey(qid, ""), cursor });
+    if (page.objects.length) await c.env.BUCKET.delete(page.objects.map((o) => o.key));
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+  return c.body(null, 204);
+};
+
+/** Streams the raw body into R2 under the content's files, refusing bodies over the limit with 413. */
+export async function uploadFileHandler(c: Context<AppEnv>) {
+  const qid = c.req.param("qid") ?? "";
+  const path = c.req.param("path") ?? "";
+  if (!QID_PATTERN.test(qid)) throw badRequest("qid: must be a content id");
+  if (!filePath.safeParse(path).success) throw badRequest("path: must be a relative path of letters, digits, '_', '.', '-', '/'");
+  await contentFor(c.env, c.get("principal"), qid);
+  const max = Number(c.env.MAX_UPLOAD_BYTES);
+  const lengthHeader = c.req.header("content-length");
+  if (lengthHeader === undefined) throw new ApiError(411, "LENGTH_REQUIRED", "Uploads need a Content-Length header");
+  const length = Number(lengthHeader);
+  if (!Number.isInteger(length) || length < 0) throw badRequest("Content-Length must be a whole number of bytes");
+  if (length > max) throw tooLarge(`File is ${length} bytes; the limit is ${max} bytes`);
+  const body = c.req.raw.body;
+  if (!body || length === 0) throw badRequest("The file is empty");
+  const contentType = c.req.header("content-type") ?? "application/octet-stream";
+  const obj = await c.env.BUCKET.put(fileKey(qid, path), body.pipeThrough(new FixedLengthStream(length)), { httpMetadata: { contentType } });
+  return c.json({ path, size: obj?.size ?? length, etag: obj?.etag ?? "" }, 201);
+}

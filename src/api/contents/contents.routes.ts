@@ -1,0 +1,62 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../../app-env";
+import { errorResponses, jsonBody, jsonResponse, offsetQuery, PaginationMetaSchema, qidParam, authQuery } from "../shared.schemas";
+import { ContentSchema, PutContentSchema } from "./contents.schemas";
+import { deleteContentHandler, getContentHandler, listContentsHandler, putContentHandler, uploadFileHandler } from "./contents.handlers";
+
+const params = z.object({ qid: qidParam });
+
+const putContent = createRoute({
+  method: "put",
+  path: "/contents/{qid}",
+  tags: ["contents"],
+  summary: "Register (or update) content to tag: HLS or MP4 streams, uploaded files, image assets",
+  request: { params, query: z.object({ authorization: authQuery }).strict(), body: jsonBody(PutContentSchema) },
+  responses: { 200: jsonResponse(ContentSchema, "Updated"), 201: jsonResponse(ContentSchema, "Registered"), ...errorResponses(400, 401, 403) },
+});
+
+const getContent = createRoute({
+  method: "get",
+  path: "/contents/{qid}",
+  tags: ["contents"],
+  summary: "Read a registered content",
+  request: { params, query: z.object({ authorization: authQuery }).strict() },
+  responses: { 200: jsonResponse(ContentSchema, "The content"), ...errorResponses(401, 403, 404) },
+});
+
+const listContents = createRoute({
+  method: "get",
+  path: "/contents",
+  tags: ["contents"],
+  summary: "List the contents of the caller's tenants",
+  request: { query: z.object({ start: offsetQuery, limit: offsetQuery, authorization: authQuery }).strict() },
+  responses: { 200: jsonResponse(z.object({ contents: z.array(ContentSchema), meta: PaginationMetaSchema }), "A page of contents"), ...errorResponses(400, 401) },
+});
+
+const deleteContent = createRoute({
+  method: "delete",
+  path: "/contents/{qid}",
+  tags: ["contents"],
+  summary: "Remove a registered content and its uploaded files",
+  request: { params, query: z.object({ authorization: authQuery }).strict() },
+  responses: { 204: { description: "Removed" }, ...errorResponses(401, 403, 404, 409) },
+});
+
+export function registerContents(app: OpenAPIHono<AppEnv>) {
+  app.openapi(listContents, listContentsHandler);
+  app.openapi(putContent, putContentHandler);
+  app.openapi(getContent, getContentHandler);
+  app.openapi(deleteContent, deleteContentHandler);
+  // The path may hold slashes, which OpenAPI path templates cannot say: registered by hand.
+  app.put("/contents/:qid/files/:path{.+}", uploadFileHandler);
+  app.openAPIRegistry.registerPath({
+    method: "put",
+    path: "/contents/{qid}/files/{path}",
+    tags: ["contents"],
+    summary: "Upload a file (raw body, streamed into R2; Content-Length required)",
+    request: { params: z.object({ qid: qidParam, path: z.string().openapi({ param: { name: "path", in: "path" } }) }) },
+    responses: { 201: jsonResponse(z.object({ path: z.string(), size: z.number(), etag: z.string() }), "Stored"), ...errorResponses(400, 401, 403, 404, 413) },
+  });
+}
+
+export type { putContent, getContent, listContents, deleteContent };

@@ -1,0 +1,65 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../../app-env";
+import { errorResponses, jsonBody, jsonResponse, modelParam } from "../shared.schemas";
+import { deleteModelHandler, listModelsHandler, putModelHandler } from "./models.handlers";
+
+export const TrackInfoSchema = z.object({ name: z.string(), label: z.string() }).openapi("TrackInfo");
+export const ModelSpecSchema = z
+  .object({ name: z.string(), description: z.string(), type: z.enum(["frame", "video", "audio", "processor"]), tag_tracks: z.array(TrackInfoSchema) })
+  .openapi("ModelSpec");
+
+export const ModelDefinitionSchema = z
+  .object({
+    description: z.string().max(500).default(""),
+    type: z.enum(["frame", "video", "audio", "processor"]),
+    tag_tracks: z
+      .array(z.object({ name: z.string().regex(/^[a-z0-9_]{1,64}$/, "track names are lower-case letters, digits and '_'"), label: z.string().min(1).max(100) }).strict())
+      .min(1)
+      .optional(),
+    provider: z
+      .object({
+        kind: z.literal("http"),
+        url: z.url({ protocol: /^https?$/ }),
+        timeout_s: z.number().positive().max(3600).optional(),
+        concurrency: z.number().int().min(1).max(256).optional(),
+      })
+      .strict(),
+    default_params: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict()
+  .openapi("ModelDefinition");
+
+const listModels = createRoute({
+  method: "get",
+  path: "/models",
+  tags: ["models"],
+  summary: "List available models",
+  security: [],
+  responses: { 200: jsonResponse(z.object({ models: z.array(ModelSpecSchema) }).openapi("ModelsResponse"), "List of available models") },
+});
+
+const putModel = createRoute({
+  method: "put",
+  path: "/models/{model}",
+  tags: ["models"],
+  summary: "Add or replace a catalog entry (system administrators)",
+  request: { params: z.object({ model: modelParam }), body: jsonBody(ModelDefinitionSchema) },
+  responses: { 200: jsonResponse(ModelSpecSchema, "The stored entry"), ...errorResponses(400, 401, 403) },
+});
+
+const deleteModel = createRoute({
+  method: "delete",
+  path: "/models/{model}",
+  tags: ["models"],
+  summary: "Remove a catalog entry added by an administrator",
+  request: { params: z.object({ model: modelParam }) },
+  responses: { 204: { description: "Removed" }, ...errorResponses(400, 401, 403, 404) },
+});
+
+export function registerModels(app: OpenAPIHono<AppEnv>) {
+  app.openapi(listModels, listModelsHandler);
+  app.openapi(putModel, putModelHandler);
+  app.openapi(deleteModel, deleteModelHandler);
+}
+
+export type { listModels, putModel, deleteModel };

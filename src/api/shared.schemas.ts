@@ -1,0 +1,46 @@
+import { z } from "@hono/zod-openapi";
+
+/** Content ids: fabric ids (iq__…, hq__…, tqw__…) or ids registered through /contents. */
+export const QID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+export const FABRIC_QID_PATTERN = /^(iq__|hq__|tqw__)[1-9A-HJ-NP-Za-km-z]+$/;
+
+export const qidParam = z
+  .string()
+  .regex(QID_PATTERN, "must be a content id (iq__…, or a registered id of letters, digits, '_', '.', '-')")
+  .openapi({ param: { name: "qid", in: "path" }, example: "demo" });
+
+export const modelParam = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "must be a model name")
+  .openapi({ param: { name: "model", in: "path" }, example: "shot" });
+
+export const authQuery = z.string().optional().openapi({ param: { name: "authorization", in: "query" }, description: "The bearer token, for clients that cannot set headers" });
+
+/** Non-negative integers given in a query string. */
+export const offsetQuery = z
+  .string()
+  .regex(/^\d+$/, "must be a non-negative integer")
+  .transform(Number)
+  .optional();
+
+export const ErrorSchema = z
+  .object({ error: z.object({ code: z.string(), message: z.string() }) })
+  .openapi("Error");
+
+export const PaginationMetaSchema = z
+  .object({ total: z.number().int(), start: z.number().int(), limit: z.number().int().nullable(), count: z.number().int() })
+  .openapi("PaginationMeta");
+
+export const errorResponses = (...statuses: Array<400 | 401 | 403 | 404 | 409 | 413>) =>
+  Object.fromEntries(statuses.map((s) => [s, { description: "Error", content: { "application/json": { schema: ErrorSchema } } }]));
+
+export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) => ({
+  required: true,
+  description,
+  content: { "application/json": { schema } },
+});
+
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});

@@ -1,0 +1,88 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { AppEnv } from "../../app-env";
+import { contentFor } from "../../auth/content-access";
+import { isMember, isSystem, isTenantAdmin, type Principal } from "../../auth/principal";
+import { db } from "../../db/client";
+import { findJobs, getJob, type JobFilter, softDeleteJob } from "../../db/jobs";
+import { badRequest, forbidden, notFound } from "../../errors";
+import { isTerminal, statusFromFilter } from "../../jobs/status";
+import { jobStatusView } from "../../jobs/view";
+import { contentTagStatus, modelTagStatus } from "../../tagstore/reports";
+import type { contentJobStatus as ContentRoute, deleteJob as DeleteRoute, jobStatus as ListRoute, modelTagStatus as ModelRoute, tagStatus as TagStatusRoute } from "./status.routes";
+
+/** Which jobs a /job-status query may see: the caller's own unless they are an admin asking for more. */
+function scopeFilter(p: Principal, tenant: string | undefined, user: string | undefined): Pick<JobFilter, "tenantIds" | "user"> {
+  const u = user?.toLowerCase();
+  if (tenant) {
+    if (!isTenantAdmin(p, tenant)) {
+      if (u === p.address && isMember(p, tenant)) return { tenantIds: [tenant], user: u };
+      throw forbidden(`Querying tenant ${tenant} needs tenant admin rights`);
+    }
+    return { tenantIds: [tenant], ...(u ? { user: u } : {}) };
+  }
+  if (isSystem(p)) return u ? { user: u } : {};
+  if (!u || u === p.address) return { user: p.address };
+  const adminOf = [...p.roles].filter(([, r]) => r === "admin").map(([t]) => t);
+  if (adminOf.length === 0) throw forbidden("Querying another user's jobs needs tenant admin rights");
+  return { user: u, tenantIds: adminOf };
+}
+
+export const jobStatusHandler: RouteHandler<typeof ListRoute, AppEnv> = async (c) => {
+  const q = c.req.valid("query");
+  const filter: JobFilter = {
+    ...scopeFilter(c.get("principal"), q.tenant, q.user),
+    ...(q.qid ? { qid: q.qid } : {}),
+    ...(q.status ? { status: statusFromFilter(q.status) } : {}),
+    ...(q.model ? { model: q.model } : {}),
+    ...(q.title ? { title: q.title } : {}),
+  };
+  const start = q.start ?? 0;
+  const limit = q.limit ?? null;
+  const { rows, total } = await findJobs(db(c.env), filter, start, limit);
+  const now = Date.now();
+  return c.json({ jobs: rows.map((r) => jobStatusView(r, now)), meta: { total, start, limit, count: rows.length } }, 200);
+};
+
+export const contentJobStatusHandler: RouteHandler<typeof ContentRoute, AppEnv> = async (c) => {
+  const p = c.get("principal");
+  const { qid } = c.req.valid("param");
+  const q = c.req.valid("query");
+  const start = q.start ?? 0;
+  const limit = q.limit ?? null;
+  // Only jobs in the caller's tenants exist for them: another tenant's content answers 404.
+  const filter: JobFilter = { qid, ...(isSystem(p) ? {} : { tenantIds: [...p.roles.keys()] }) };
+  const { rows, total } = await findJobs(db(c.env), filter, start, limit);
+  if (total === 0) throw notFound("No jobs found", "NO_JOBS_FOUND");
+  const now = Date.now();
+  return c.json({ jobs: rows.map((r) => jobStatusView(r, now)), meta: { total, start, limit, count: rows.length } }, 200);
+};
+
+export const deleteJobHandler: RouteHandler<typeof DeleteRoute, AppEnv> = async (c) => {
+  const p = c.get("principal");
+  const { job_id } = c.req.valid("param");
+  const { tenant } = c.req.valid("query");
+  const job = await getJob(db(c.env), job_id);
+  if (!job || !isMember(p, job.tenant_id)) throw notFound(`Job ${job_id} not found`, "JOB_NOT_FOUND");
+  const owner = job.user === p.address;
+  if (!owner && !isSystem(p)) {
+    if (!tenant) throw forbidden(`Job ${job_id} belongs to another user: pass ?tenant= as an admin of its tenant`);
+    if (tenant !== job.tenant_id || !isTenantAdmin(p, tenant)) throw forbidden(`You are not an admin of the job's tenant`);
+  }
+  if (!isTerminal(job.status)) throw badRequest(`Job ${job_id} is ${job.status}; only succeeded, failed or cancelled jobs can be deleted`, "JOB_ACTIVE");
+  await softDeleteJob(db(c.env), job_id);
+  return c.body(null, 204);
+};
+
+export const tagStatusHandler: RouteHandler<typeof TagStatusRoute, AppEnv> = async (c) => {
+  const { qid } = c.req.valid("param");
+  await contentFor(c.env, c.get("principal"), qid);
+  return c.json({ models: await contentTagStatus(c.env, qid) }, 200);
+};
+
+export const modelTagStatusHandler: RouteHandler<typeof ModelRoute, AppEnv> = async (c) => {
+  const { qid, model } = c.req.valid("param");
+  await contentFor(c.env, c.get("principal"), qid);
+  const status = await modelTagStatus(c.env, qid, model);
+  if (!status) throw notFound(`Model ${model} has never run on ${qid}`, "NO_JOBS_FOUND");
+  return c.json(status, 200);
+};

@@ -1,0 +1,85 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../../app-env";
+import { STATUS_FILTER_VALUES } from "../../jobs/status";
+import { authQuery, errorResponses, jsonResponse, modelParam, offsetQuery, PaginationMetaSchema, qidParam } from "../shared.schemas";
+import { ContentStatusResponseSchema, JobStatusSchema, ModelStatusResponseSchema } from "./status.schemas";
+import { contentJobStatusHandler, deleteJobHandler, jobStatusHandler, modelTagStatusHandler, tagStatusHandler } from "./status.handlers";
+
+const StatusResponseSchema = z.object({ jobs: z.array(JobStatusSchema), meta: PaginationMetaSchema }).openapi("StatusResponse");
+const limitQuery = z
+  .string()
+  .regex(/^(\d+|null)$/, "must be a non-negative integer or null")
+  .transform((v) => (v === "null" ? null : Number(v)))
+  .optional();
+
+const jobStatus = createRoute({
+  method: "get",
+  path: "/job-status",
+  tags: ["status"],
+  summary: "Query job statuses",
+  request: {
+    query: z
+      .object({
+        authorization: authQuery,
+        qid: z.string().max(128).optional(),
+        status: z.enum(STATUS_FILTER_VALUES).optional(),
+        tenant: z.string().max(64).optional(),
+        user: z.string().max(64).optional(),
+        model: z.string().max(64).optional(),
+        title: z.string().max(200).optional(),
+        start: offsetQuery,
+        limit: limitQuery,
+      })
+      .strict(),
+  },
+  responses: { 200: jsonResponse(StatusResponseSchema, "Success"), ...errorResponses(400, 401, 403) },
+});
+
+const contentJobStatus = createRoute({
+  method: "get",
+  path: "/{qid}/job-status",
+  tags: ["status"],
+  summary: "Query job statuses for a single content",
+  request: { params: z.object({ qid: qidParam }), query: z.object({ authorization: authQuery, start: offsetQuery, limit: limitQuery }).strict() },
+  responses: { 200: jsonResponse(StatusResponseSchema, "Success"), ...errorResponses(400, 401, 404) },
+});
+
+const tagStatus = createRoute({
+  method: "get",
+  path: "/{qid}/tag-status",
+  tags: ["status"],
+  summary: "Get tagging history across models",
+  request: { params: z.object({ qid: qidParam }), query: z.object({ authorization: authQuery }).strict() },
+  responses: { 200: jsonResponse(ContentStatusResponseSchema, "Tagging status summary for every model that has been run on the content"), ...errorResponses(400, 401, 403, 404) },
+});
+
+const modelTagStatus = createRoute({
+  method: "get",
+  path: "/{qid}/tag-status/{model}",
+  tags: ["status"],
+  summary: "Get detailed job history for a model",
+  request: { params: z.object({ qid: qidParam, model: modelParam }), query: z.object({ authorization: authQuery }).strict() },
+  responses: { 200: jsonResponse(ModelStatusResponseSchema, "Detailed model tagging status including job history"), ...errorResponses(400, 401, 403, 404) },
+});
+
+const deleteJob = createRoute({
+  method: "delete",
+  path: "/jobs/{job_id}",
+  tags: ["status"],
+  summary: "Delete a job",
+  request: {
+    params: z.object({ job_id: z.string().min(1).max(64).openapi({ param: { name: "job_id", in: "path" } }) }),
+    query: z.object({ authorization: authQuery, tenant: z.string().max(64).optional() }).strict(),
+  },
+  responses: { 204: { description: "Job deleted successfully" }, ...errorResponses(400, 401, 403, 404) },
+});
+
+export function registerStatus(app: OpenAPIHono<AppEnv>) {
+  app.openapi(jobStatus, jobStatusHandler);
+  app.openapi(deleteJob, deleteJobHandler);
+  app.openapi(contentJobStatus, contentJobStatusHandler);
+  app.openapi(tagStatus, tagStatusHandler);
+  app.openapi(modelTagStatus, modelTagStatusHandler);
+}
+
+export type { jobStatus, contentJobStatus, tagStatus, modelTagStatus, deleteJob };

@@ -1,0 +1,64 @@
+import type { Principal } from "../../auth/principal";
+import { isMember } from "../../auth/principal";
+import { db } from "../../db/client";
+import type { Content } from "../../db/contents";
+import { getContent } from "../../db/contents";
+import { badRequest, forbidden } from "../../errors";
+import { effectiveOptions, type ContentFacts, type OptionsInput } from "../../jobs/options";
+import type { JobInit, TagArgs } from "../../jobs/runner-types";
+import { findModel } from "../../providers/catalog";
+import { DEFAULT_CONCURRENCY } from "../../providers/types";
+
+export interface JobRequest {
+  model: string;
+  model_params?: Record<string, unknown>;
+  overrides?: OptionsInput;
+}
+
+const contentFacts = (c: Content): ContentFacts => ({
+  qid: c.qid,
+  live: false,
+  streams: Object.entries(c.streams).map(([name, s]) => ({ name, ...(s.language ? { language: s.language } : {}), ...(s.channels ? { channels: s.channels } : {}) })),
+});
+
+/** Validates one requested job and builds what its runner needs; throws 400/403 for a request that cannot run. */
+export async function prepareJob(env: Env, principal: Principal, content: Content, options: OptionsInput | undefined, job: JobRequest): Promise<JobInit> {
+  const model = await findModel(env, db(env), job.model);
+  if (!model) throw badRequest(`Model ${job.model} not found`, "MODEL_NOT_FOUND");
+  const eff = effectiveOptions({ name: model.name, type: model.type }, contentFacts(content), options, job.overrides);
+  if (eff.scope.type === "assets") {
+    const missing = (eff.scope.assets ?? []).filter((a) => !content.assets[a]);
+    if (missing.length) throw badRequest(`Asset ${missing[0]} not found in content ${content.qid}`);
+    if (!eff.scope.assets && Object.keys(content.assets).length === 0) throw badRequest(`Content ${content.qid} has no image assets`);
+  }
+  // Every destination named (in options or in the job's overrides) must be writable by the caller.
+  if (eff.destination_qid && eff.destination_qid !== content.qid) {
+    const dest = await getContent(db(env), eff.destination_qid);
+    if (!dest || !isMember(principal, dest.tenant_id)) throw forbidden(`You cannot write to destination content ${eff.destination_qid}`);
+  }
+  const params: TagArgs = {
+    feature: model.name,
+    run_config: { ...(model.default_params ?? {}), ...(job.model_params ?? {}) },
+    scope: eff.scope,
+    replace: eff.replace,
+    destination_qid: eff.destination_qid,
+    max_fetch_retries: eff.max_fetch_retries,
+  };
+  return {
+    job_id: crypto.randomUUID(),
+    qid: content.qid,
+    model: model.name,
+    model_type: model.type,
+    stream: "stream" in eff.scope ? eff.scope.stream : "assets",
+    tenant_id: content.tenant_id,
+    user: principal.address,
+    title: content.title,
+    target_qid: eff.destination_qid || content.qid,
+    params,
+    tracks: model.tag_tracks,
+    provider: model.provider,
+    concurrency: model.provider.concurrency ?? DEFAULT_CONCURRENCY,
+    created_at: Date.now(),
+  };
+}
+

@@ -1,0 +1,55 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { AppEnv } from "../../app-env";
+import { contentFor } from "../../auth/content-access";
+import { notFound, badRequest } from "../../errors";
+import { runnerFor } from "../../jobs/runner-client";
+import type { stopAll as StopAllRoute, stopModel as StopModelRoute, tag as TagRoute } from "./tagging.routes";
+import { prepareJob } from "./start-job";
+
+export const startTaggingHandler: RouteHandler<typeof TagRoute, AppEnv> = async (c) => {
+  const principal = c.get("principal");
+  const { qid } = c.req.valid("param");
+  const body = c.req.valid("json");
+  if (body.jobs.length === 0) throw badRequest("Please specify at least one job to run.", "NO_JOBS");
+  const content = await contentFor(c.env, principal, qid);
+  // The whole request is validated before anything starts, so a bad job starts nothing.
+  const inits = [];
+  for (const job of body.jobs) inits.push(await prepareJob(c.env, principal, content, body.options, job));
+  // Each job then starts on its own: its pair's runner decides, atomically, whether it may.
+  const jobs = await Promise.all(
+    inits.map(async (init) => {
+      try {
+        const res = await runnerFor(c.env, init.qid, init.model).start(init);
+        if (res.started) return { job_id: res.job_id, model: init.model, stream: init.stream, started: true, message: "Job enqueued", error: null };
+        return {
+          job_id: "",
+          model: init.model,
+          stream: init.stream,
+          started: false,
+          message: `A job with params (qid=${init.qid}, model=${init.model}, stream=${res.stream}) is already running`,
+          error: null,
+        };
+      } catch (e) {
+        console.error(`starting ${init.model} on ${init.qid} failed`, e);
+        return { job_id: "", model: init.model, stream: init.stream, started: false, message: "Job could not be started", error: "The job could not be started; try again" };
+      }
+    }),
+  );
+  return c.json({ jobs }, 200);
+};
+
+export const stopTaggingHandler: RouteHandler<typeof StopAllRoute | typeof StopModelRoute, AppEnv> = async (c) => {
+  const { qid, model } = c.req.param() as { qid: string; model?: string };
+  await contentFor(c.env, c.get("principal"), qid);
+  const sql = `SELECT DISTINCT model FROM jobs WHERE qid = ? AND status IN ('queued', 'running') AND deleted_at IS NULL${model ? " AND model = ?" : ""}`;
+  const { results } = await c.env.DB.prepare(sql)
+    .bind(...(model ? [qid, model] : [qid]))
+    .all<{ model: string }>();
+  // D1 finds the candidates; each pair's runner is the authority on what is still running.
+  const stopped = (await Promise.all(results.map((r) => runnerFor(c.env, qid, r.model).stop()))).filter((id): id is string => id !== null);
+  if (stopped.length === 0) throw notFound(`No running jobs found for qid: ${qid}${model ? `, model: ${model}` : ""}`, "NO_RUNNING_JOBS");
+  return c.json(
+    { jobs: stopped.map((job_id) => ({ job_id, message: "Stop requested" })), message: `Stopping ${stopped.length} job(s). Check with /job-status for completion.` },
+    200,
+  );
+};

@@ -1,0 +1,48 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../../app-env";
+import { ApiError } from "../../errors";
+import { describeZodError } from "../validation";
+import { authQuery, errorResponses, jsonBody, jsonResponse, modelParam, qidParam } from "../shared.schemas";
+import { StartJobsRequestSchema, StartStatusSchema, StopTaggingResponseSchema } from "./tagging.schemas";
+import { startTaggingHandler, stopTaggingHandler } from "./tagging.handlers";
+
+const tag = createRoute({
+  method: "post",
+  path: "/{qid}/tag",
+  tags: ["tagging"],
+  summary: "Tag content",
+  request: { params: z.object({ qid: qidParam }), query: z.object({ authorization: authQuery }).strict(), body: jsonBody(StartJobsRequestSchema, "Tagging options") },
+  responses: { 200: jsonResponse(z.object({ jobs: z.array(StartStatusSchema) }).openapi("StartTaggingResponse"), "Success"), ...errorResponses(400, 401, 403, 404) },
+});
+
+const stopAll = createRoute({
+  method: "post",
+  path: "/{qid}/stop",
+  tags: ["tagging"],
+  summary: "Stop tagging jobs by content",
+  request: { params: z.object({ qid: qidParam }), query: z.object({ authorization: authQuery }).strict() },
+  responses: { 200: jsonResponse(StopTaggingResponseSchema, "Success"), ...errorResponses(400, 401, 403, 404) },
+});
+
+const stopModel = createRoute({
+  method: "post",
+  path: "/{qid}/stop/{model}",
+  tags: ["tagging"],
+  summary: "Stop tagging jobs by model",
+  request: { params: z.object({ qid: qidParam, model: modelParam }), query: z.object({ authorization: authQuery }).strict() },
+  responses: { 200: jsonResponse(StopTaggingResponseSchema, "Success"), ...errorResponses(400, 401, 403, 404) },
+});
+
+export function registerTagging(app: OpenAPIHono<AppEnv>) {
+  app.openapi(tag, startTaggingHandler, (result) => {
+    if (result.success) return;
+    // The anchor's words for a body of the wrong shape (e.g. the legacy {"features": …} form).
+    const bodyProblem = result.target === "json";
+    const detail = describeZodError(result.error);
+    throw new ApiError(400, "INVALID_REQUEST_BODY", bodyProblem ? `Invalid request body format: ${detail}` : detail);
+  });
+  app.openapi(stopAll, stopTaggingHandler);
+  app.openapi(stopModel, stopTaggingHandler);
+}
+
+export type { tag, stopAll, stopModel };

@@ -1,0 +1,35 @@
+import { z } from "@hono/zod-openapi";
+
+const scopeField = z.record(z.string(), z.unknown()).describe("One of ScopeVideo, ScopeProcessor, ScopeAssets, ScopeLivestream; merged over the model's default scope");
+
+export const TaggerOptionsSchema = z
+  .object({
+    destination_qid: z.string().max(128).optional(),
+    replace: z.boolean().optional(),
+    max_fetch_retries: z.number().int().min(0).max(20).optional(),
+    scope: scopeField.optional(),
+  })
+  .strict()
+  .openapi("TaggerOptions");
+
+export const JobSpecSchema = z
+  .object({
+    model: z.string().min(1).max(64),
+    model_params: z.record(z.string(), z.unknown()).optional(),
+    overrides: TaggerOptionsSchema.optional(),
+  })
+  .strict()
+  .openapi("JobSpec");
+
+export const StartJobsRequestSchema = z
+  .object({ options: TaggerOptionsSchema.optional(), jobs: z.array(JobSpecSchema).max(50) })
+  .strict()
+  .openapi("StartJobsRequest");
+
+export const StartStatusSchema = z
+  .object({ job_id: z.string(), model: z.string(), stream: z.string(), started: z.boolean(), message: z.string(), error: z.string().nullable() })
+  .openapi("StartStatus");
+
+export const StopTaggingResponseSchema = z
+  .object({ jobs: z.array(z.object({ job_id: z.string(), message: z.string() }).openapi("StopStatus")), message: z.string() })
+  .openapi("StopTaggingResponse");

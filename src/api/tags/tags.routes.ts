@@ -1,0 +1,63 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../../app-env";
+import { authQuery, errorResponses, jsonResponse, offsetQuery, PaginationMetaSchema, qidParam } from "../shared.schemas";
+import { listTagsHandler, listTracksHandler } from "./tags.handlers";
+
+const TagSchema = z
+  .object({
+    id: z.string(),
+    track: z.string(),
+    start_time: z.number().int().describe("ms, content time"),
+    end_time: z.number().int(),
+    text: z.string(),
+    source: z.string().describe("The part the tag came from"),
+    job_id: z.string(),
+    frame_info: z.object({ frame_idx: z.number().int(), box: z.object({ x1: z.number(), y1: z.number(), x2: z.number(), y2: z.number() }).optional() }).nullable(),
+    additional_info: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .openapi("Tag");
+
+const tracks = createRoute({
+  method: "get",
+  path: "/{qid}/tracks",
+  tags: ["tags"],
+  summary: "The content's tag tracks",
+  request: { params: z.object({ qid: qidParam }), query: z.object({ authorization: authQuery }).strict() },
+  responses: {
+    200: jsonResponse(z.object({ tracks: z.array(z.object({ name: z.string(), label: z.string(), models: z.array(z.string()), tag_count: z.number().int() })) }), "Tracks"),
+    ...errorResponses(400, 401, 403, 404),
+  },
+});
+
+const ms = z.string().regex(/^\d+$/, "must be a non-negative integer (ms)").transform(Number).optional();
+
+const tagsList = createRoute({
+  method: "get",
+  path: "/{qid}/tags",
+  tags: ["tags"],
+  summary: "Read tags, ordered by start_time",
+  request: {
+    params: z.object({ qid: qidParam }),
+    query: z
+      .object({
+        authorization: authQuery,
+        track: z.string().max(64).optional(),
+        model: z.string().max(64).optional(),
+        start_time: ms,
+        end_time: ms,
+        text: z.string().max(200).optional(),
+        job_id: z.string().max(64).optional(),
+        start: offsetQuery,
+        limit: offsetQuery,
+      })
+      .strict(),
+  },
+  responses: { 200: jsonResponse(z.object({ tags: z.array(TagSchema), meta: PaginationMetaSchema }), "A page of tags"), ...errorResponses(400, 401, 403, 404) },
+});
+
+export function registerTags(app: OpenAPIHono<AppEnv>) {
+  app.openapi(tracks, listTracksHandler);
+  app.openapi(tagsList, listTagsHandler);
+}
+
+export type { tracks, tagsList };

@@ -1,0 +1,62 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../../app-env";
+import { errorResponses, jsonBody, jsonResponse } from "../shared.schemas";
+import { deleteMemberHandler, listMembersHandler, putMemberHandler, putTenantHandler } from "./tenants.handlers";
+
+const tenantId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "must be a tenant id (letters, digits, '_', '-')")
+  .openapi({ param: { name: "tenant_id", in: "path" }, example: "acme" });
+const address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x address")
+  .transform((a) => a.toLowerCase())
+  .openapi({ param: { name: "address", in: "path" } });
+
+const TenantSchema = z.object({ id: z.string(), name: z.string() }).openapi("Tenant");
+const MemberSchema = z.object({ address: z.string(), role: z.enum(["member", "admin"]) }).openapi("Member");
+
+const putTenant = createRoute({
+  method: "put",
+  path: "/tenants/{tenant_id}",
+  tags: ["tenants"],
+  summary: "Create or rename a tenant (system administrators)",
+  request: { params: z.object({ tenant_id: tenantId }), body: jsonBody(z.object({ name: z.string().min(1).max(200) }).strict()) },
+  responses: { 200: jsonResponse(TenantSchema, "Updated"), 201: jsonResponse(TenantSchema, "Created"), ...errorResponses(400, 401, 403) },
+});
+
+const putMember = createRoute({
+  method: "put",
+  path: "/tenants/{tenant_id}/members/{address}",
+  tags: ["tenants"],
+  summary: "Add a member or change their role (system or tenant administrators)",
+  request: { params: z.object({ tenant_id: tenantId, address }), body: jsonBody(z.object({ role: z.enum(["member", "admin"]) }).strict()) },
+  responses: { 200: jsonResponse(MemberSchema, "The membership"), ...errorResponses(400, 401, 403, 404) },
+});
+
+const deleteMember = createRoute({
+  method: "delete",
+  path: "/tenants/{tenant_id}/members/{address}",
+  tags: ["tenants"],
+  summary: "Remove a member (system or tenant administrators)",
+  request: { params: z.object({ tenant_id: tenantId, address }) },
+  responses: { 204: { description: "Removed" }, ...errorResponses(400, 401, 403, 404) },
+});
+
+const listMembers = createRoute({
+  method: "get",
+  path: "/tenants/{tenant_id}/members",
+  tags: ["tenants"],
+  summary: "List a tenant's members (its members and system administrators)",
+  request: { params: z.object({ tenant_id: tenantId }) },
+  responses: { 200: jsonResponse(z.object({ tenant: TenantSchema, members: z.array(MemberSchema) }), "Members"), ...errorResponses(401, 403, 404) },
+});
+
+export function registerTenants(app: OpenAPIHono<AppEnv>) {
+  app.openapi(putTenant, putTenantHandler);
+  app.openapi(putMember, putMemberHandler);
+  app.openapi(deleteMember, deleteMemberHandler);
+  app.openapi(listMembers, listMembersHandler);
+}
+
+export type { putTenant, putMember, deleteMember, listMembers };

@@ -1,0 +1,63 @@
+import { createMiddleware } from "hono/factory";
+import { db } from "../db/client";
+import { rolesOf, upsertMember, upsertTenant } from "../db/tenants";
+import { unauthorized } from "../errors";
+import type { AppEnv } from "../app-env";
+import { DEV_ADDRESS, DEV_TENANT, type Principal } from "./principal";
+import { readUnsignedToken, TokenError, verifySignedToken } from "./token";
+
+/** `Authorization: Bearer X` or `?authorization=X`. */
+export function tokenOf(authHeader: string | undefined, queryToken: string | undefined): { scheme: string; value: string } | null {
+  if (authHeader) {
+    const m = /^(\w+)\s+(.+)$/.exec(authHeader.trim());
+    if (!m) throw unauthorized("Authorization header must be 'Bearer TOKEN'");
+    return { scheme: m[1]!.toLowerCase(), value: m[2]! };
+  }
+  if (queryToken) return { scheme: "bearer", value: queryToken };
+  return null;
+}
+
+/** Constant-time comparison, so the admin token cannot be guessed byte by byte from timings. */
+function sameSecret(a: string, b: string): boolean {
+  const ea = new TextEncoder().encode(a);
+  const eb = new TextEncoder().encode(b);
+  let diff = ea.length ^ eb.length;
+  for (let i = 0; i < Math.max(ea.length, eb.length); i++) diff |= (ea[i] ?? 0) ^ (eb[i] ?? 0);
+  return diff === 0;
+}
+
+/** Verifies the caller on every request and puts their Principal on the context. */
+export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
+  const env = c.env;
+  const dev = env.AUTH_MODE === "dev";
+  const token = tokenOf(c.req.header("authorization"), c.req.query("authorization"));
+  let principal: Principal;
+  if (token && env.ADMIN_TOKEN && sameSecret(token.value, env.ADMIN_TOKEN)) {
+    principal = { kind: "system", address: "system", roles: new Map() };
+  } else {
+    let address: string;
+    if (!token) {
+      if (!dev) throw unauthorized("Missing authorization token (Authorization: Bearer TOKEN or ?authorization=TOKEN)");
+      address = DEV_ADDRESS;
+    } else {
+      if (token.scheme !== "bearer") throw unauthorized(`Unsupported authorization scheme '${token.scheme}'`);
+      try {
+        address = (dev ? readUnsignedToken(token.value) : verifySignedToken(token.value)).address;
+      } catch (e) {
+        if (e instanceof TokenError) throw unauthorized(`Invalid token: ${e.message}`);
+        throw unauthorized("Invalid token");
+      }
+    }
+    const d = db(env);
+    let roles = await rolesOf(d, address);
+    if (dev && address === DEV_ADDRESS && !roles.has(DEV_TENANT)) {
+      // The development user is member and admin of tenant `dev`, so curl works out of the box.
+      await upsertTenant(d, DEV_TENANT, "Development");
+      await upsertMember(d, DEV_TENANT, DEV_ADDRESS, "admin");
+      roles = await rolesOf(d, address);
+    }
+    principal = { kind: "user", address, roles };
+  }
+  c.set("principal", principal);
+  await next();
+});

@@ -1,0 +1,28 @@
+import { forbidden } from "../errors";
+import type { Role } from "../db/tenants";
+
+/** Who is calling: a user (by address, with their tenant roles) or the system administrator. */
+export interface Principal {
+  kind: "user" | "system";
+  address: string;
+  roles: Map<string, Role>;
+}
+
+export const DEV_TENANT = "dev";
+export const DEV_ADDRESS = "0xde70000000000000000000000000000000000001";
+
+export const isSystem = (p: Principal) => p.kind === "system";
+export const isMember = (p: Principal, tenant: string) => isSystem(p) || p.roles.has(tenant);
+export const isTenantAdmin = (p: Principal, tenant: string) => isSystem(p) || p.roles.get(tenant) === "admin";
+
+export function requireSystem(p: Principal): void {
+  if (!isSystem(p)) throw forbidden("This operation needs the system administrator token");
+}
+
+export function requireTenantAdmin(p: Principal, tenant: string): void {
+  if (!isTenantAdmin(p, tenant)) throw forbidden(`You are not an admin of tenant ${tenant}`);
+}
+
+export function requireMember(p: Principal, tenant: string, what: string): void {
+  if (!isMember(p, tenant)) throw forbidden(`You do not have access to ${what}`);
+}

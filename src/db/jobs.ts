@@ -1,0 +1,42 @@
+import { and, count, desc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import type { JobStatus } from "../jobs/status";
+import type { Db } from "./client";
+import { jobs } from "./schema";
+
+export interface JobFilter {
+  qid?: string;
+  status?: JobStatus;
+  tenantIds?: string[];
+  user?: string;
+  model?: string;
+  title?: string;
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
+
+function where(f: JobFilter): SQL | undefined {
+  const conds: SQL[] = [isNull(jobs.deleted_at)];
+  if (f.qid) conds.push(eq(jobs.qid, f.qid));
+  if (f.status) conds.push(eq(jobs.status, f.status));
+  if (f.tenantIds) conds.push(f.tenantIds.length === 1 ? eq(jobs.tenant_id, f.tenantIds[0]!) : inArray(jobs.tenant_id, f.tenantIds.length ? f.tenantIds : ["\u0000"]));
+  if (f.user) conds.push(eq(jobs.user, f.user));
+  if (f.model) conds.push(eq(jobs.model, f.model));
+  if (f.title) conds.push(sql`lower(${jobs.title}) LIKE ${`%${likeEscape(f.title.toLowerCase())}%`} ESCAPE '\\'`);
+  return and(...conds);
+}
+
+/** Newest first; `limit` null means every match. */
+export async function findJobs(d: Db, f: JobFilter, start: number, limit: number | null) {
+  const w = where(f);
+  const page = d.select().from(jobs).where(w).orderBy(desc(jobs.created_at), desc(jobs.id)).limit(limit ?? -1).offset(start);
+  const [rows, total] = await Promise.all([page, d.select({ n: count() }).from(jobs).where(w)]);
+  return { rows, total: total[0]?.n ?? 0 };
+}
+
+export async function getJob(d: Db, id: string) {
+  return (await d.select().from(jobs).where(and(eq(jobs.id, id), isNull(jobs.deleted_at))).limit(1))[0];
+}
+
+export async function softDeleteJob(d: Db, id: string): Promise<void> {
+  await d.update(jobs).set({ deleted_at: Date.now() }).where(eq(jobs.id, id));
+}

@@ -1,0 +1,112 @@
+// Mirrors migrations/ (the only schema source for D1); used for typed queries.
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+export const tenants = sqliteTable("tenants", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  created_at: integer("created_at").notNull(),
+});
+
+export const members = sqliteTable(
+  "members",
+  {
+    tenant_id: text("tenant_id").notNull(),
+    address: text("address").notNull(),
+    role: text("role", { enum: ["member", "admin"] }).notNull(),
+    created_at: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenant_id, t.address] })],
+);
+
+export const contents = sqliteTable("contents", {
+  qid: text("qid").primaryKey(),
+  tenant_id: text("tenant_id").notNull(),
+  title: text("title").notNull(),
+  streams: text("streams").notNull(),
+  assets: text("assets").notNull(),
+  part_duration_ms: integer("part_duration_ms").notNull(),
+  created_by: text("created_by").notNull(),
+  created_at: integer("created_at").notNull(),
+  updated_at: integer("updated_at").notNull(),
+});
+
+export const models = sqliteTable("models", {
+  name: text("name").primaryKey(),
+  spec: text("spec").notNull(),
+  updated_at: integer("updated_at").notNull(),
+});
+
+export const jobs = sqliteTable("jobs", {
+  id: text("id").primaryKey(),
+  qid: text("qid").notNull(),
+  model: text("model").notNull(),
+  stream: text("stream").notNull(),
+  tenant_id: text("tenant_id").notNull(),
+  user: text("user").notNull(),
+  title: text("title").notNull(),
+  destination_qid: text("destination_qid").notNull(),
+  status: text("status", { enum: ["queued", "running", "succeeded", "failed", "cancelled"] }).notNull(),
+  params: text("params").notNull(),
+  error: text("error"),
+  tag_status: text("tag_status"),
+  total_parts: integer("total_parts").notNull().default(0),
+  downloaded_parts: integer("downloaded_parts").notNull().default(0),
+  tagged_parts: integer("tagged_parts").notNull().default(0),
+  num_warnings: integer("num_warnings").notNull().default(0),
+  last_warning: text("last_warning"),
+  created_at: integer("created_at").notNull(),
+  started_at: integer("started_at"),
+  ended_at: integer("ended_at"),
+  snapshot_seq: integer("snapshot_seq").notNull().default(0),
+  deleted_at: integer("deleted_at"),
+});
+
+export const tracks = sqliteTable(
+  "tracks",
+  { qid: text("qid").notNull(), name: text("name").notNull(), label: text("label").notNull() },
+  (t) => [primaryKey({ columns: [t.qid, t.name] })],
+);
+
+export const batches = sqliteTable("batches", {
+  id: text("id").primaryKey(),
+  qid: text("qid").notNull(),
+  track: text("track").notNull(),
+  job_id: text("job_id").notNull(),
+  model: text("model").notNull(),
+  author: text("author").notNull(),
+  timestamp: integer("timestamp").notNull(),
+  report: text("report").notNull(),
+});
+
+export const reportParts = sqliteTable(
+  "report_parts",
+  {
+    batch_id: text("batch_id").notNull(),
+    qid: text("qid").notNull(),
+    track: text("track").notNull(),
+    part_id: text("part_id").notNull(),
+    downloaded: integer("downloaded").notNull().default(0),
+    tagged: integer("tagged").notNull().default(0),
+    uploaded: integer("uploaded").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.batch_id, t.part_id] }), index("report_parts_uploaded").on(t.qid, t.track, t.uploaded, t.part_id)],
+);
+
+export const tags = sqliteTable("tags", {
+  id: text("id").primaryKey(),
+  batch_id: text("batch_id").notNull(),
+  qid: text("qid").notNull(),
+  track: text("track").notNull(),
+  job_id: text("job_id").notNull(),
+  model: text("model").notNull(),
+  source: text("source").notNull(),
+  start_time: integer("start_time").notNull(),
+  end_time: integer("end_time").notNull(),
+  text: text("text").notNull(),
+  frame_info: text("frame_info"),
+  additional_info: text("additional_info"),
+});
+
+export type JobRow = typeof jobs.$inferSelect;
+export type ContentRow = typeof contents.$inferSelect;
+export type TagRow = typeof tags.$inferSelect;

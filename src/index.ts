@@ -1,0 +1,13 @@
+import { buildApp } from "./app";
+import { consumeBatch } from "./pipeline/consumer";
+import { scheduled } from "./live/cron";
+
+export { TagRunner } from "../durable-objects/tag-runner";
+
+const app = buildApp();
+
+export default {
+  fetch: app.fetch,
+  queue: consumeBatch,
+  scheduled,
+} satisfies ExportedHandler<Env>;

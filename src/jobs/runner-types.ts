@@ -1,0 +1,47 @@
+import type { EffectiveOptions, ModelType } from "./options";
+import type { PartRef } from "./parts";
+import type { HttpProviderConfig, TrackInfo } from "../providers/types";
+
+/** The parameters a job ran with, in the contract's TagArgs shape. */
+export interface TagArgs {
+  feature: string;
+  run_config: Record<string, unknown>;
+  scope: EffectiveOptions["scope"];
+  replace: boolean;
+  destination_qid: string;
+  max_fetch_retries: number;
+}
+
+/** Everything a TagRunner and the consumer need to run a job; fixed when the job starts. */
+export interface JobInit {
+  job_id: string;
+  qid: string;
+  model: string;
+  model_type: ModelType;
+  stream: string;
+  tenant_id: string;
+  user: string;
+  title: string;
+  /** Where tags go: the destination, or the content itself. */
+  target_qid: string;
+  params: TagArgs;
+  tracks: TrackInfo[];
+  provider: HttpProviderConfig;
+  concurrency: number;
+  created_at: number;
+}
+
+export type StartResult = { started: true; job_id: string } | { started: false; job_id: string; stream: string };
+
+/** A part's result, reported by the consumer. */
+export type PartOutcome =
+  | { ok: true; tags: number }
+  | { ok: false; stage: "fetch" | "tag"; transient: boolean; error: string };
+
+export type QueueMessage =
+  | { type: "plan"; job_id: string; runner: string }
+  | { type: "part"; job_id: string; runner: string; part: PartRef; attempt: number };
+
+/** Runner names are derived from the pair, so the same pair always reaches the same object. */
+export const runnerName = (qid: string, model: string) => `${qid}\u001f${model}`;
+export const batchIdOf = (jobId: string, track: string) => `${jobId}:${track}`;

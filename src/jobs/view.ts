@@ -1,0 +1,39 @@
+import type { JobRow } from "../db/schema";
+import { progressOf, taggingProgressOf, type TagStatus, tagStatusOf } from "./status";
+import { isoTime } from "./time";
+
+/** A D1 job row in the contract's JobStatus shape. */
+export function jobStatusView(row: JobRow, now = Date.now()) {
+  const counters = { total: row.total_parts, downloaded: row.downloaded_parts, tagged: row.tagged_parts };
+  const progress = progressOf(row.status, counters);
+  const tagging_progress = taggingProgressOf(counters);
+  const started = row.started_at ?? row.created_at;
+  return {
+    qid: row.qid,
+    job_id: row.id,
+    status: row.status,
+    model: row.model,
+    stream: row.stream,
+    created_at: isoTime(row.created_at),
+    params: JSON.parse(row.params) as Record<string, unknown>,
+    tenant: row.tenant_id,
+    user: row.user,
+    title: row.title,
+    error: row.error,
+    progress,
+    tagging_progress,
+    tag_details:
+      row.status === "queued"
+        ? null
+        : {
+            tag_status: (row.tag_status as TagStatus | null) ?? tagStatusOf(row.status, counters),
+            time_running: Math.round(((row.ended_at ?? now) - started) / 10) / 100,
+            progress,
+            tagging_progress,
+            total_parts: row.total_parts,
+            downloaded_parts: row.downloaded_parts,
+            tagged_parts: row.tagged_parts,
+            warnings: row.num_warnings > 0 ? { num_warnings: row.num_warnings, last_warning: row.last_warning ?? "" } : null,
+          },
+  };
+}

@@ -1,0 +1,44 @@
+import type { PartRef } from "../jobs/parts";
+import type { JobInit } from "../jobs/runner-types";
+import type { ProviderRequest } from "../providers/types";
+import { isR2, r2Key, readSource } from "../sources/bytes";
+import { signMediaUrl } from "../sources/media-url";
+import { mediaPrefix } from "../sources/registry";
+
+/** The R2 key under which a part's own bytes are kept once fetched (shared by every model). */
+async function partKey(init: JobInit, part: PartRef): Promise<string> {
+  const stream = part.kind === "image" ? "assets" : init.stream;
+  const suffix = part.byterange ? `@${part.byterange.offset}+${part.byterange.length}` : "";
+  return `${await mediaPrefix(init.qid, stream, part.source + suffix + (part.init ?? ""))}/${part.start_ms}-${part.start_ms + part.duration_ms}`;
+}
+
+function concat(a: ArrayBuffer, b: ArrayBuffer): Uint8Array {
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(new Uint8Array(a), 0);
+  out.set(new Uint8Array(b), a.byteLength);
+  return out;
+}
+
+/**
+ * Makes sure the part's media is in R2 (fetched once per content, stream and part) and answers
+ * what the provider is sent. Processor models get the source itself and fetch what they need.
+ * Throws FetchError when the source cannot be read.
+ */
+export async function preparePartMedia(env: Env, init: JobInit, part: PartRef): Promise<ProviderRequest["media"]> {
+  const base = { content_type: part.content_type, start_ms: part.start_ms, duration_ms: part.duration_ms };
+  if (part.kind === "range") {
+    const url = isR2(part.source) ? await signMediaUrl(env, r2Key(part.source)) : part.source;
+    return { ...base, url, kind: "range" };
+  }
+  const kind = part.kind === "image" ? "image" : init.model_type === "audio" ? "audio" : "video";
+  // A whole uploaded file needs no copy.
+  if (isR2(part.source) && !part.byterange && !part.init) return { ...base, url: await signMediaUrl(env, r2Key(part.source)), kind };
+  const key = await partKey(init, part);
+  if (!(await env.BUCKET.head(key))) {
+    let bytes: ArrayBuffer | Uint8Array = await readSource(env, part.source, part.byterange);
+    // fMP4 segments are only playable behind their init section.
+    if (part.init) bytes = concat(await readSource(env, part.init), bytes as ArrayBuffer);
+    await env.BUCKET.put(key, bytes, { httpMetadata: { contentType: part.content_type } });
+  }
+  return { ...base, url: await signMediaUrl(env, key), kind };
+}

@@ -1,0 +1,34 @@
+import { runnerByName } from "../jobs/runner-client";
+import { db } from "../db/client";
+import { getContent } from "../db/contents";
+import type { QueueMessage } from "../jobs/runner-types";
+import { planParts } from "../sources/registry";
+import { FetchError } from "../sources/safe-fetch";
+import { createBatches, uploadedParts } from "../tagstore/write";
+import type { Outcome } from "./outcome";
+
+type PlanMessage = Extract<QueueMessage, { type: "plan" }>;
+
+/** Lists a queued job's parts, leaves out those already tagged (unless replace), and hands them to the runner. */
+export async function handlePlan(env: Env, m: PlanMessage): Promise<Outcome> {
+  const runner = runnerByName(env, m.runner);
+  const init = await runner.planInput(m.job_id);
+  if (!init) return { kind: "ack" };
+  let parts;
+  try {
+    const content = await getContent(db(env), init.qid);
+    if (!content) throw new FetchError(`Content ${init.qid} no longer exists`, false);
+    parts = (await planParts(env, content, init.params.scope, init.model_type)).parts;
+  } catch (e) {
+    if (!(e instanceof FetchError)) throw e;
+    const verdict = await runner.planFailed(m.job_id, `Failed to list parts of ${init.qid}: ${e.message}`, e.transient);
+    return verdict === "retry" ? { kind: "retry", delaySeconds: 2 } : { kind: "ack" };
+  }
+  if (!init.params.replace) {
+    const done = await uploadedParts(env, init.target_qid, init.tracks[0]!.name);
+    parts = parts.filter((p) => !done.has(p.id)).map((p, idx) => ({ ...p, idx }));
+  }
+  await createBatches(env, init, parts);
+  await runner.planDone(m.job_id, parts);
+  return { kind: "ack" };
+}

@@ -1,0 +1,60 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { models } from "../db/schema";
+import type { ModelDefinition, TrackInfo } from "./types";
+
+/** Track names of the anchor's models; anything else writes to a track named after the model. */
+const KNOWN_TRACKS: Record<string, TrackInfo> = {
+  asr: { name: "speech_to_text", label: "Speech to Text" },
+  celeb: { name: "celebrity_detection", label: "Celebrity Detection" },
+  shot: { name: "shot_detection", label: "Shot Detection" },
+  ocr: { name: "ocr", label: "OCR" },
+  caption: { name: "caption", label: "Caption" },
+  object: { name: "object_detection", label: "Object Detection" },
+  logo: { name: "logo_detection", label: "Logo Detection" },
+};
+
+const titleCase = (s: string) => s.replace(/[_-]+/g, " ").replace(/\b\w/g, (c) => c.toUpperCase());
+
+export function defaultTracks(model: string): TrackInfo[] {
+  return [KNOWN_TRACKS[model] ?? { name: model, label: titleCase(model) }];
+}
+
+/** Models that come with the service; the reference provider runs them offline. */
+export function builtinModels(env: Env): ModelDefinition[] {
+  if (!env.REFERENCE_PROVIDER_URL) return [];
+  return [
+    {
+      name: "shot",
+      description: "Shot boundaries from ffmpeg's scene-change score",
+      type: "video",
+      tag_tracks: defaultTracks("shot"),
+      provider: { kind: "http", url: env.REFERENCE_PROVIDER_URL },
+      default_params: { threshold: 0.3 },
+      builtin: true,
+    },
+  ];
+}
+
+/** The whole catalog: built-ins, with entries stored by system admins taking precedence by name. */
+export async function listModels(env: Env, d: Db): Promise<ModelDefinition[]> {
+  const stored = await d.select().from(models);
+  const byName = new Map(builtinModels(env).map((m) => [m.name, m]));
+  for (const row of stored) byName.set(row.name, JSON.parse(row.spec) as ModelDefinition);
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export async function findModel(env: Env, d: Db, name: string): Promise<ModelDefinition | undefined> {
+  const row = (await d.select().from(models).where(eq(models.name, name)).limit(1))[0];
+  if (row) return JSON.parse(row.spec) as ModelDefinition;
+  return builtinModels(env).find((m) => m.name === name);
+}
+
+export async function putModel(d: Db, def: ModelDefinition): Promise<void> {
+  const spec = JSON.stringify(def);
+  await d.insert(models).values({ name: def.name, spec, updated_at: Date.now() }).onConflictDoUpdate({ target: models.name, set: { spec, updated_at: Date.now() } });
+}
+
+export async function deleteStoredModel(d: Db, name: string): Promise<boolean> {
+  return (await d.delete(models).where(eq(models.name, name)).returning({ n: models.name })).length > 0;
+}

@@ -1,0 +1,48 @@
+import { z } from "zod";
+import { DEFAULT_TIMEOUT_S, type HttpProviderConfig, ProviderError, type ProviderRequest, type ProviderTag } from "./types";
+
+const box = z.object({ x1: z.number(), y1: z.number(), x2: z.number(), y2: z.number() });
+export const providerTagSchema = z.object({
+  start_time: z.number().min(0),
+  end_time: z.number().min(0),
+  text: z.string(),
+  track: z.string().optional(),
+  frame_info: z.object({ frame_idx: z.number().int().min(0), box: box.optional() }).optional(),
+  additional_info: z.record(z.string(), z.unknown()).optional(),
+});
+export const providerResponseSchema = z.object({ tags: z.array(providerTagSchema) });
+
+/**
+ * Calls an http provider: `POST {url}/v1/tag`. A 4xx reply or a malformed body is a permanent
+ * failure of the part; a 5xx, a 429, a network error or a timeout is transient.
+ */
+export async function callHttpProvider(config: HttpProviderConfig, request: ProviderRequest): Promise<ProviderTag[]> {
+  const timeoutMs = (config.timeout_s ?? DEFAULT_TIMEOUT_S) * 1000;
+  let res: Response;
+  try {
+    res = await fetch(`${config.url.replace(/\/$/, "")}/v1/tag`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(request),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (e) {
+    const err = e as Error;
+    const what = err.name === "TimeoutError" ? `timed out after ${timeoutMs / 1000} s` : err.message;
+    throw new ProviderError(`Provider ${config.url} ${what}`, true);
+  }
+  const text = await res.text();
+  if (!res.ok) {
+    const detail = text.slice(0, 300);
+    throw new ProviderError(`Provider answered ${res.status}: ${detail}`, res.status >= 500 || res.status === 429 || res.status === 408);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ProviderError("Provider answered with a body that is not JSON", false);
+  }
+  const parsed = providerResponseSchema.safeParse(body);
+  if (!parsed.success) throw new ProviderError(`Provider answered with a malformed body: ${parsed.error.issues[0]?.message ?? "invalid"}`, false);
+  return parsed.data.tags;
+}

@@ -1,0 +1,56 @@
+import type { ModelType } from "../jobs/options";
+
+export interface TrackInfo {
+  name: string;
+  label: string;
+}
+
+export interface HttpProviderConfig {
+  kind: "http";
+  url: string;
+  timeout_s?: number;
+  concurrency?: number;
+}
+
+/** A catalog entry: what a model is and who runs it. */
+export interface ModelDefinition {
+  name: string;
+  description: string;
+  type: ModelType;
+  tag_tracks: TrackInfo[];
+  provider: HttpProviderConfig;
+  default_params?: Record<string, unknown>;
+  builtin?: boolean;
+}
+
+/** A tag as a provider returns it: times in ms relative to the part. */
+export interface ProviderTag {
+  start_time: number;
+  end_time: number;
+  text: string;
+  track?: string;
+  frame_info?: { frame_idx: number; box?: { x1: number; y1: number; x2: number; y2: number } };
+  additional_info?: Record<string, unknown>;
+}
+
+/** What the provider protocol sends (see docs/providers.md). */
+export interface ProviderRequest {
+  model: string;
+  params: Record<string, unknown>;
+  media: {
+    url: string;
+    kind: "video" | "audio" | "image" | "range";
+    content_type: string;
+    start_ms: number;
+    duration_ms: number;
+  };
+}
+
+export class ProviderError extends Error {
+  constructor(message: string, readonly transient: boolean) {
+    super(message);
+  }
+}
+
+export const DEFAULT_CONCURRENCY = 8;
+export const DEFAULT_TIMEOUT_S = 120;

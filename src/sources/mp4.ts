@@ -1,0 +1,39 @@
+import { createFile, MP4BoxBuffer, type Movie } from "mp4box";
+import { FetchError } from "./safe-fetch";
+
+/** Reads `length` bytes at `offset` of the file. */
+export type RangeReader = (offset: number, length: number) => Promise<ArrayBuffer>;
+
+/**
+ * The movie header of an MP4, read without loading the media: walk the top-level boxes by
+ * their headers until `moov`, then let mp4box parse it.
+ */
+export async function readMp4Info(read: RangeReader, size: number): Promise<Movie> {
+  let offset = 0;
+  const boxes: Array<{ offset: number; buf: ArrayBuffer }> = [];
+  while (offset + 8 <= size) {
+    const head = new DataView(await read(offset, Math.min(16, size - offset)));
+    let boxSize = head.getUint32(0);
+    const type = String.fromCharCode(head.getUint8(4), head.getUint8(5), head.getUint8(6), head.getUint8(7));
+    if (boxSize === 1) boxSize = Number(head.getBigUint64(8));
+    else if (boxSize === 0) boxSize = size - offset;
+    if (boxSize < 8) throw new FetchError("Not a valid MP4 file (bad box size)", false);
+    if (type === "ftyp" || type === "moov") boxes.push({ offset, buf: await read(offset, boxSize) });
+    if (type === "moov") break;
+    offset += boxSize;
+  }
+  if (!boxes.some((b) => b.buf.byteLength > 0) || boxes.length === 0) throw new FetchError("Not a valid MP4 file (no moov box)", false);
+  const file = createFile();
+  let info: Movie | undefined;
+  file.onReady = (i) => {
+    info = i;
+  };
+  for (const b of boxes) file.appendBuffer(MP4BoxBuffer.fromArrayBuffer(b.buf, b.offset));
+  file.flush();
+  if (!info) throw new FetchError("Not a valid MP4 file (moov could not be read)", false);
+  return info;
+}
+
+export function mp4DurationMs(info: Movie): number {
+  return Math.round((info.duration / info.timescale) * 1000);
+}

@@ -1,0 +1,97 @@
+import type { PartRef } from "../jobs/parts";
+import { batchIdOf, type JobInit } from "../jobs/runner-types";
+import { formatTimeRan } from "../jobs/time";
+import type { AlignedTag } from "./align";
+
+/** D1 allows 100 bound parameters a statement: rows per multi-row insert for a given width. */
+const rowsPerStatement = (columns: number) => Math.floor(100 / columns);
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Creates the job's tracks, batches (one per track) and report rows for every part in scope.
+ * Idempotent (INSERT OR IGNORE), so a repeated plan message changes nothing.
+ */
+export async function createBatches(env: Env, init: JobInit, parts: PartRef[], now = Date.now()): Promise<void> {
+  const report = JSON.stringify({
+    source_qid: init.qid,
+    params: init.params,
+    job_status: { status: "Running", time_ran: formatTimeRan(0) },
+  });
+  const stmts: D1PreparedStatement[] = [];
+  for (const t of init.tracks) {
+    const batchId = batchIdOf(init.job_id, t.name);
+    stmts.push(env.DB.prepare("INSERT OR IGNORE INTO tracks (qid, name, label) VALUES (?, ?, ?)").bind(init.target_qid, t.name, t.label));
+    stmts.push(
+      env.DB.prepare("INSERT OR IGNORE INTO batches (id, qid, track, job_id, model, author, timestamp, report) VALUES (?, ?, ?, ?, ?, 'tagger', ?, ?)").bind(
+        batchId, init.target_qid, t.name, init.job_id, init.model, now, report,
+      ),
+    );
+    for (const rows of chunk(parts, rowsPerStatement(4))) {
+      stmts.push(
+        env.DB.prepare(`INSERT OR IGNORE INTO report_parts (batch_id, qid, track, part_id) VALUES ${rows.map(() => "(?, ?, ?, ?)").join(", ")}`).bind(
+          ...rows.flatMap((p) => [batchId, init.target_qid, t.name, p.id]),
+        ),
+      );
+    }
+  }
+  // One transaction per 200 statements keeps each batch well inside D1's limits.
+  for (const group of chunk(stmts, 200)) await env.DB.batch(group);
+}
+
+/** Parts already uploaded by earlier runs on this (content, track): what diff-based tagging skips. */
+export async function uploadedParts(env: Env, qid: string, track: string): Promise<Set<string>> {
+  const { results } = await env.DB.prepare("SELECT DISTINCT part_id FROM report_parts WHERE qid = ? AND track = ? AND uploaded = 1")
+    .bind(qid, track)
+    .all<{ part_id: string }>();
+  return new Set(results.map((r) => r.part_id));
+}
+
+/**
+ * Stores one part's tags and marks the part uploaded in the job's reports, in one transaction.
+ * The part's earlier tags in these batches are replaced as a set, so a repeat changes nothing.
+ */
+export async function writePartTags(env: Env, init: JobInit, part: PartRef, tags: AlignedTag[]): Promise<void> {
+  const known = new Set(init.tracks.map((t) => t.name));
+  const primary = init.tracks[0]!.name;
+  const batchIds = init.tracks.map((t) => batchIdOf(init.job_id, t.name));
+  const inList = batchIds.map(() => "?").join(", ");
+  const stmts: D1PreparedStatement[] = [
+    env.DB.prepare(`DELETE FROM tags WHERE batch_id IN (${inList}) AND source = ?`).bind(...batchIds, part.id),
+  ];
+  const rows = tags.map((t, i) => {
+    const track = known.has(t.track) ? t.track : primary;
+    const batchId = batchIdOf(init.job_id, track);
+    return [
+      `${batchId}:${part.id}#${i}`, batchId, init.target_qid, track, init.job_id, init.model, part.id,
+      t.start_time, t.end_time, t.text,
+      t.frame_info ? JSON.stringify(t.frame_info) : null,
+      t.additional_info ? JSON.stringify(t.additional_info) : null,
+    ];
+  });
+  for (const group of chunk(rows, rowsPerStatement(12))) {
+    stmts.push(
+      env.DB.prepare(
+        `INSERT INTO tags (id, batch_id, qid, track, job_id, model, source, start_time, end_time, text, frame_info, additional_info) VALUES ${group
+          .map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+          .join(", ")}`,
+      ).bind(...group.flat()),
+    );
+  }
+  stmts.push(
+    env.DB.prepare(`UPDATE report_parts SET downloaded = 1, tagged = 1, uploaded = 1 WHERE batch_id IN (${inList}) AND part_id = ?`).bind(...batchIds, part.id),
+  );
+  await env.DB.batch(stmts);
+}
+
+/** Records that a part's media was fetched (the report's downloaded_sources). */
+export async function markDownloaded(env: Env, init: JobInit, part: PartRef): Promise<void> {
+  const batchIds = init.tracks.map((t) => batchIdOf(init.job_id, t.name));
+  await env.DB.prepare(`UPDATE report_parts SET downloaded = 1 WHERE batch_id IN (${batchIds.map(() => "?").join(", ")}) AND part_id = ?`)
+    .bind(...batchIds, part.id)
+    .run();
+}
