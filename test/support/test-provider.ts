@@ -1,0 +1,88 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { z } from "zod";
+
+/**
+ * A small provider speaking the provider protocol, for tests that need control. Behaviour comes
+ * from the request's params: `latency_ms`, `fail_status` (answer it for every part),
+ * `fail_first` (answer 503 to the first N calls for each part), `fail_parts` (start_ms values
+ * that always answer 503), `tags_per_part`. Requests that break the protocol get a 400, and the
+ * server remembers every call so tests can read them at GET /calls.
+ */
+const requestSchema = z
+  .object({
+    model: z.string(),
+    params: z.record(z.string(), z.unknown()),
+    media: z
+      .object({
+        url: z.string().url(),
+        kind: z.enum(["video", "audio", "image", "range"]),
+        content_type: z.string(),
+        start_ms: z.number().int().min(0),
+        duration_ms: z.number().int().min(0),
+      })
+      .strict(),
+  })
+  .strict();
+
+export interface ProviderCall {
+  model: string;
+  params: Record<string, unknown>;
+  media: z.infer<typeof requestSchema>["media"];
+  status: number;
+}
+
+export function startTestProvider(port = 0): Promise<{ server: Server; url: string }> {
+  const calls: ProviderCall[] = [];
+  const attempts = new Map<string, number>();
+  const server = createServer((req, res) => {
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method === "GET" && req.url?.startsWith("/calls")) {
+      const model = new URL(req.url, "http://x").searchParams.get("model");
+      return send(200, { calls: model ? calls.filter((c) => c.model === model) : calls });
+    }
+    if (req.method !== "POST" || req.url !== "/v1/tag") return send(404, { error: "not found" });
+    let raw = "";
+    req.on("data", (d) => (raw += d));
+    req.on("end", () => {
+      let parsed;
+      try {
+        parsed = requestSchema.safeParse(JSON.parse(raw));
+      } catch {
+        return send(400, { error: "body is not JSON" });
+      }
+      if (!parsed.success) return send(400, { error: parsed.error.message });
+      const { model, params, media } = parsed.data;
+      const key = `${model}|${media.url.split("/media/")[0]}|${media.start_ms}`;
+      const n = (attempts.get(key) ?? 0) + 1;
+      attempts.set(key, n);
+      const latency = Number(params.latency_ms ?? 0);
+      const failParts = (params.fail_parts as number[] | undefined) ?? [];
+      let status = 200;
+      if (typeof params.fail_status === "number") status = params.fail_status;
+      else if (n <= Number(params.fail_first ?? 0)) status = 503;
+      else if (failParts.includes(media.start_ms)) status = 503;
+      calls.push({ model, params, media, status });
+      setTimeout(() => {
+        if (status !== 200) return send(status, { error: `scripted failure ${status}` });
+        const count = Number(params.tags_per_part ?? 1);
+        const tags = Array.from({ length: count }, (_, i) => ({
+          start_time: i * 100,
+          end_time: i * 100 + 50,
+          text: `${model} tag ${i} at ${media.start_ms}`,
+          additional_info: { confidence: 0.9 },
+        }));
+        send(200, { tags });
+      }, latency);
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(port, "127.0.0.1", () => {
+      const { port: p } = server.address() as AddressInfo;
+      resolve({ server, url: `http://127.0.0.1:${p}` });
+    });
+  });
+}
