@@ -3,6 +3,7 @@ import type { JobInit } from "../jobs/runner-types";
 import type { ProviderRequest } from "../providers/types";
 import { isR2, r2Key, readSource } from "../sources/bytes";
 import { signMediaUrl } from "../sources/media-url";
+import { FetchError } from "../sources/safe-fetch";
 import { mediaPrefix } from "../sources/registry";
 
 /** The R2 key under which a part's own bytes are kept once fetched (shared by every model). */
@@ -31,8 +32,11 @@ export async function preparePartMedia(env: Env, init: JobInit, part: PartRef): 
     return { ...base, url, kind: "range" };
   }
   const kind = part.kind === "image" ? "image" : init.model_type === "audio" ? "audio" : "video";
-  // A whole uploaded file needs no copy.
-  if (isR2(part.source) && !part.byterange && !part.init) return { ...base, url: await signMediaUrl(env, r2Key(part.source)), kind };
+  // A whole uploaded file needs no copy, but it must be there.
+  if (isR2(part.source) && !part.byterange && !part.init) {
+    if (!(await env.BUCKET.head(r2Key(part.source)))) throw new FetchError(`No uploaded file at ${r2Key(part.source)}`, false);
+    return { ...base, url: await signMediaUrl(env, r2Key(part.source)), kind };
+  }
   const key = await partKey(init, part);
   if (!(await env.BUCKET.head(key))) {
     let bytes: ArrayBuffer | Uint8Array = await readSource(env, part.source, part.byterange);
