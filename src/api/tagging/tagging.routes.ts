@@ -39,7 +39,7 @@ export function registerTagging(app: OpenAPIHono<AppEnv>) {
     // The anchor's words for a body of the wrong shape (e.g. the legacy {"features": …} form).
     const bodyProblem = result.target === "json";
     const detail = describeZodError(result.error);
-    throw new ApiError(400, "INVALID_REQUEST_BODY", bodyProblem ? `Invalid request body format: ${detail}` : detail);
+    throw bodyProblem ? new ApiError(400, "INVALID_REQUEST_BODY", `Invalid request body format: ${detail}`) : new ApiError(400, "VALIDATION_ERROR", detail);
   });
   app.openapi(stopAll, stopTaggingHandler);
   app.openapi(stopModel, stopTaggingHandler);
