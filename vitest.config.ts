@@ -6,7 +6,7 @@ export default defineConfig(async () => {
   return {
     test: {
       projects: [
-        { test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" } },
+        { test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/reference-provider/**/*.test.ts"], environment: "node" } },
         {
           plugins: [
             cloudflareTest(({ inject }) => ({

@@ -1,0 +1,48 @@
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+/** The ffmpeg binary that `npm ci` installs (no download at run time). */
+export const FFMPEG_PATH: string = (require("@ffmpeg-installer/ffmpeg") as { path: string }).path;
+
+export class MediaError extends Error {}
+
+/**
+ * Runs ffmpeg and answers its stderr, where the filters we use print their findings.
+ * Killed after `timeoutMs` so a stalled source cannot hold a request forever.
+ */
+export function runFfmpeg(args: string[], timeoutMs = 120_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(FFMPEG_PATH, ["-hide_banner", "-nostats", "-nostdin", ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) return resolve(stderr);
+      const tail = stderr.trim().split("\n").slice(-3).join(" | ");
+      reject(new MediaError(signal ? `ffmpeg was stopped (${signal})` : `ffmpeg failed (${code}): ${tail}`));
+    });
+  });
+}
+
+export interface MediaInput {
+  url: string;
+  kind: "video" | "audio" | "image" | "range";
+  start_ms: number;
+  duration_ms: number;
+}
+
+/**
+ * The input arguments for a part: a `range` part is a window of a larger file (seeking with
+ * -ss before -i restarts timestamps at the window), any other part is the whole URL.
+ */
+export function inputArgs(media: MediaInput): string[] {
+  if (media.kind !== "range") return ["-i", media.url];
+  return ["-ss", (media.start_ms / 1000).toFixed(3), "-t", (media.duration_ms / 1000).toFixed(3), "-i", media.url];
+}
