@@ -22,6 +22,8 @@ export interface LocalServiceOptions {
   /** Pass wrangler's output through (npm start) or keep it for error reports (tests, bench). */
   inheritOutput?: boolean;
   readyTimeoutMs?: number;
+  /** wrangler's log level; the benchmark turns per-request logging off. */
+  logLevel?: "debug" | "info" | "log" | "warn" | "error" | "none";
 }
 
 export interface LocalService {
@@ -96,6 +98,7 @@ export async function startLocalService(opts: LocalServiceOptions): Promise<Loca
     "--inspector-port", String(await freePort()),
     "--test-scheduled",
     "--show-interactive-dev-session=false",
+    ...(opts.logLevel ? ["--log-level", opts.logLevel] : []),
     ...(opts.persistTo ? ["--persist-to", opts.persistTo] : []),
     ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
   ];

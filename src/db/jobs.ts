@@ -28,9 +28,16 @@ function where(f: JobFilter): SQL | undefined {
 /** Newest first; `limit` null means every match. */
 export async function findJobs(d: Db, f: JobFilter, start: number, limit: number | null) {
   const w = where(f);
-  const page = d.select().from(jobs).where(w).orderBy(desc(jobs.created_at), desc(jobs.id)).limit(limit ?? -1).offset(start);
-  const [rows, total] = await Promise.all([page, d.select({ n: count() }).from(jobs).where(w)]);
-  return { rows, total: total[0]?.n ?? 0 };
+  // The total rides along with the page (one D1 round trip); only a page past the end needs a count.
+  const page = await d
+    .select({ job: jobs, total: sql<number>`count(*) over ()`.mapWith(Number) })
+    .from(jobs)
+    .where(w)
+    .orderBy(desc(jobs.created_at), desc(jobs.id))
+    .limit(limit ?? -1)
+    .offset(start);
+  const total = page[0]?.total ?? (start > 0 ? ((await d.select({ n: count() }).from(jobs).where(w))[0]?.n ?? 0) : 0);
+  return { rows: page.map((r) => r.job), total };
 }
 
 export async function getJob(d: Db, id: string) {

@@ -25,17 +25,20 @@ export async function handlePart(env: Env, m: PartMessage): Promise<Outcome> {
     await runner.partDone(m.job_id, part.id, { ok: false, stage: "fetch", transient: e.transient, error: e.message });
     return { kind: "ack" };
   }
-  await runner.partFetched(m.job_id, part.id);
+  // Progress is reported while the provider works: it need not delay the call.
+  const fetched = runner.partFetched(m.job_id, part.id);
 
   let tags;
   try {
     tags = await callHttpProvider(init.provider, { model: init.model, params: init.params.run_config, media });
   } catch (e) {
+    await fetched;
     if (!(e instanceof ProviderError)) throw e;
     await markDownloaded(env, init, part);
     await runner.partDone(m.job_id, part.id, { ok: false, stage: "tag", transient: e.transient, error: e.message });
     return { kind: "ack" };
   }
+  await fetched;
   const fps = typeof init.params.run_config.fps === "number" ? init.params.run_config.fps : undefined;
   const aligned = tags.map((t) => alignTag(t, part, init.tracks[0]!.name, fps));
   await writePartTags(env, init, part, aligned);

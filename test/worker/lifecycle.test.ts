@@ -101,6 +101,9 @@ describe("job lifecycle", () => {
     expect((await json<any>(await call("GET", "/job-status?qid=filt&status=running"), 200)).jobs).toEqual([]);
     const page = await json<any>(await call("GET", "/job-status?qid=filt&start=1&limit=1"), 200);
     expect(page.meta).toEqual({ total: 2, start: 1, limit: 1, count: 1 });
+    // A page past the end still tells the total.
+    const past = await json<any>(await call("GET", "/job-status?qid=filt&start=5&limit=1"), 200);
+    expect(past).toEqual({ jobs: [], meta: { total: 2, start: 5, limit: 1, count: 0 } });
     await expectError(await call("GET", "/job-status?limit=abc"), 400, "VALIDATION_ERROR", /limit/);
     await expectError(await call("GET", "/job-status?bogus=1"), 400, "VALIDATION_ERROR", /bogus/);
     await expectError(await call("GET", "/job-status?status=done"), 400, "VALIDATION_ERROR", /status/);

@@ -1,0 +1,146 @@
+// `npm run bench`: starts the service (wrangler dev, local bindings) and a loopback provider with
+// a fixed latency, then prints the figures of the foundation issue. Figures are ratios against
+// an ideal measured or computed in the same run, so they mean the same on any machine.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { freePort, migrateLocal, startLocalService } from "../scripts/lib/local-service";
+import { startTestProvider } from "../test/support/test-provider";
+import { jobRowsSql } from "./job-rows";
+
+const PARTS = 240;
+const CONCURRENCY = 8;
+const LATENCY_MS = 100;
+const STATUS_JOBS = 10_000;
+const SAMPLES = 400;
+const ADMIN = "bench-admin-token";
+
+const dir = mkdtempSync(join(tmpdir(), "tagger-bench-"));
+const state = join(dir, "state");
+const provider = await startTestProvider();
+let service: Awaited<ReturnType<typeof startLocalService>> | undefined;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  const init: RequestInit = { method, headers: { ...headers } };
+  if (typeof body === "string") init.body = body;
+  else if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    (init.headers as Record<string, string>)["content-type"] = "application/json";
+  }
+  const res = await fetch(`${service!.url}${path}`, init);
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res;
+}
+
+/** An HLS content of `parts` one-second segments, uploaded into R2 through the API. */
+async function registerContent(qid: string, parts: number) {
+  const playlist = ["#EXTM3U", "#EXT-X-VERSION:3", "#EXT-X-TARGETDURATION:1", ...Array.from({ length: parts }, (_, i) => `#EXTINF:1.000,\ns${i}.ts`), "#EXT-X-ENDLIST"].join("\n");
+  await call("PUT", `/contents/${qid}`, { title: qid, streams: { video: { file: "v.m3u8" } } });
+  await call("PUT", `/contents/${qid}/files/v.m3u8`, playlist);
+  for (let i = 0; i < parts; i += 16) {
+    await Promise.all(Array.from({ length: Math.min(16, parts - i) }, (_, k) => call("PUT", `/contents/${qid}/files/s${i + k}.ts`, `segment ${i + k}`)));
+  }
+}
+
+/** Starts one job and follows it: when it was first seen running, and when it ended. */
+async function tagAndFollow(qid: string): Promise<{ toRunningMs: number; wallMs: number; status: string; tagged: string }> {
+  const t0 = performance.now();
+  const res = (await (await call("POST", `/${qid}/tag`, { jobs: [{ model: "bench" }] })).json()) as { jobs: Array<{ started: boolean; message: string }> };
+  if (!res.jobs[0]?.started) throw new Error(`job did not start: ${res.jobs[0]?.message}`);
+  let toRunningMs = -1;
+  for (;;) {
+    const { jobs } = (await (await call("GET", `/${qid}/job-status`)).json()) as { jobs: Array<{ status: string; tagging_progress: string }> };
+    const job = jobs[0]!;
+    if (toRunningMs < 0 && job.status !== "queued") toRunningMs = performance.now() - t0;
+    if (job.status === "succeeded" || job.status === "failed" || job.status === "cancelled") {
+      return { toRunningMs, wallMs: performance.now() - t0, status: job.status, tagged: job.tagging_progress };
+    }
+    await sleep(toRunningMs < 0 ? 5 : 50);
+  }
+}
+
+async function timeRequests(path: string, n: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await (await call("GET", path)).arrayBuffer();
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
+try {
+  console.log(`bench: preparing local state in ${dir}`);
+  migrateLocal(state);
+  // 10,000 jobs of many users and tenants; the development user owns 1 in 100 of them.
+  writeFileSync(join(dir, "jobs.sql"), jobRowsSql(STATUS_JOBS));
+  const load = spawnSync("node_modules/.bin/wrangler", ["d1", "execute", "DB", "--local", "--persist-to", state, "--file", join(dir, "jobs.sql")], { encoding: "utf8", env: { ...process.env, CI: "true" } });
+  if (load.status !== 0) throw new Error(`loading jobs failed: ${load.stderr}`);
+
+  service = await startLocalService({ port: await freePort(), persistTo: state, vars: { ADMIN_TOKEN: ADMIN, URL_SIGNING_KEY: "bench-signing-key" }, logLevel: "warn" });
+  await call("PUT", "/models/bench", { description: "fixed-latency bench model", type: "video", provider: { kind: "http", url: provider.url, concurrency: CONCURRENCY }, default_params: { latency_ms: LATENCY_MS } }, { authorization: `Bearer ${ADMIN}` });
+
+  // The first job pays for compiling the Worker and opening storage: keep it out of the figures.
+  await registerContent("warmup", 8);
+  await tagAndFollow("warmup");
+
+  // (a) and (c): the 240-part job, then five short jobs for a steadier time-to-running figure.
+  await registerContent("bench240", PARTS);
+  const big = await tagAndFollow("bench240");
+  if (big.status !== "succeeded") throw new Error(`the 240-part job ended ${big.status} (${big.tagged})`);
+  const ideal = (PARTS * LATENCY_MS) / CONCURRENCY;
+  const toRunning = [big.toRunningMs];
+  for (let i = 0; i < 5; i++) {
+    await registerContent(`short${i}`, 8);
+    toRunning.push((await tagAndFollow(`short${i}`)).toRunningMs);
+  }
+  toRunning.sort((a, b) => a - b);
+
+  // (b): /job-status against a trivial route, interleaved so both see the same machine.
+  await timeRequests("/job-status", 20);
+  await timeRequests("/health", 20);
+  const status: number[] = [];
+  const trivial: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    status.push(...(await timeRequests("/job-status", 1)));
+    trivial.push(...(await timeRequests("/health", 1)));
+  }
+  status.sort((a, b) => a - b);
+  trivial.sort((a, b) => a - b);
+  const mine = ((await (await call("GET", "/job-status")).json()) as { meta: { total: number } }).meta.total;
+
+  const ms = (x: number) => `${x.toFixed(1)} ms`;
+  const figures = {
+    a_wall_ms: Math.round(big.wallMs),
+    a_ideal_ms: ideal,
+    a_ratio: Number((big.wallMs / ideal).toFixed(3)),
+    b_job_status_median_ms: Number(quantile(status, 0.5).toFixed(2)),
+    b_job_status_p99_ms: Number(quantile(status, 0.99).toFixed(2)),
+    b_trivial_median_ms: Number(quantile(trivial, 0.5).toFixed(2)),
+    b_trivial_p99_ms: Number(quantile(trivial, 0.99).toFixed(2)),
+    b_median_ratio: Number((quantile(status, 0.5) / quantile(trivial, 0.5)).toFixed(2)),
+    b_p99_ratio: Number((quantile(status, 0.99) / quantile(trivial, 0.99)).toFixed(2)),
+    c_to_running_median_ms: Math.round(quantile(toRunning, 0.5)),
+    c_to_running_max_ms: Math.round(toRunning.at(-1)!),
+  };
+  console.log(`
+(a) ${PARTS} parts, concurrency ${CONCURRENCY}, provider latency ${LATENCY_MS} ms
+    POST /tag -> succeeded: ${ms(big.wallMs)}; ideal ${PARTS} x ${LATENCY_MS} ms / ${CONCURRENCY} = ${ms(ideal)}; ratio ${figures.a_ratio} (target <= 1.15)
+(b) GET /job-status with ${STATUS_JOBS} jobs in D1 (${mine} of them the caller's), ${SAMPLES} samples each
+    /job-status median ${ms(quantile(status, 0.5))}, p99 ${ms(quantile(status, 0.99))}
+    /health     median ${ms(quantile(trivial, 0.5))}, p99 ${ms(quantile(trivial, 0.99))}
+    ratio median ${figures.b_median_ratio}, p99 ${figures.b_p99_ratio} (target <= 3)
+(c) POST /tag -> first "running" in /job-status: median ${ms(quantile(toRunning, 0.5))}, max ${ms(toRunning.at(-1)!)} over ${toRunning.length} jobs
+`);
+  console.log(`BENCH_JSON ${JSON.stringify(figures)}`);
+} finally {
+  if (process.env.BENCH_LOG) writeFileSync(process.env.BENCH_LOG, service?.output() ?? ""); await service?.stop();
+  provider.server.close();
+  rmSync(dir, { recursive: true, force: true });
+}
