@@ -140,7 +140,9 @@ try {
 `);
   console.log(`BENCH_JSON ${JSON.stringify(figures)}`);
 } finally {
-  if (process.env.BENCH_LOG) writeFileSync(process.env.BENCH_LOG, service?.output() ?? ""); await service?.stop();
+  // BENCH_LOG=file keeps the tail of wrangler's output for looking into a slow run.
+  if (process.env.BENCH_LOG) writeFileSync(process.env.BENCH_LOG, service?.output() ?? "");
+  await service?.stop();
   provider.server.close();
   rmSync(dir, { recursive: true, force: true });
 }
