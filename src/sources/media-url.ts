@@ -8,7 +8,9 @@ const enc = new TextEncoder();
 
 const b64url = (b: Uint8Array) => bytesToBase64(b).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 
-async function hmac(secret: string, data: string): Promise<Uint8Array> {
+async function hmac(secret: string | undefined, data: string): Promise<Uint8Array> {
+  // A deployment without the secret must say so, not fail inside WebCrypto.
+  if (!secret) throw new Error("URL_SIGNING_KEY is not set: media URLs for providers cannot be signed (set the secret; locally, .dev.vars)");
   const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   return new Uint8Array(await crypto.subtle.sign("HMAC", key, enc.encode(data)));
 }
@@ -22,7 +24,7 @@ export async function signMediaUrl(env: Env, key: string, ttlSeconds = 3600): Pr
 /** The R2 key a media token grants, or null if the token is forged, malformed or expired. */
 export async function verifyMediaToken(env: Env, token: string): Promise<string | null> {
   const dot = token.indexOf(".");
-  if (dot <= 0) return null;
+  if (dot <= 0 || !env.URL_SIGNING_KEY) return null;
   const payload = token.slice(0, dot);
   const expected = b64url(await hmac(env.URL_SIGNING_KEY, payload));
   const given = token.slice(dot + 1);

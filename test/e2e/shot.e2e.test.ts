@@ -27,7 +27,8 @@ describe("end to end: tag the sample video with shot", () => {
     dir = mkdtempSync(join(tmpdir(), "tagger-e2e-"));
     migrateLocal(join(dir, "state"));
     provider = await startReferenceProviderProcess(await freePort());
-    api = await startLocalService({ port: await freePort(), persistTo: join(dir, "state"), vars: { REFERENCE_PROVIDER_URL: provider.url } });
+    // A fresh clone has no .dev.vars: the secrets come as variables.
+    api = await startLocalService({ port: await freePort(), persistTo: join(dir, "state"), vars: { REFERENCE_PROVIDER_URL: provider.url, URL_SIGNING_KEY: "e2e-signing-key", ADMIN_TOKEN: "e2e-admin-token" } });
     await registerDemo(api.url, join(dir, "demo.mp4"));
   });
 
