@@ -1,9 +1,10 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { db } from "../db/client";
 import { rolesOf, upsertMember, upsertTenant } from "../db/tenants";
 import { unauthorized } from "../errors";
 import type { AppEnv } from "../app-env";
-import { DEV_ADDRESS, DEV_TENANT, type Principal } from "./principal";
+import { DEV_ADDRESS, DEV_TENANT, type Identity, type Principal } from "./principal";
 import { readUnsignedToken, TokenError, verifySignedToken } from "./token";
 
 /** `Authorization: Bearer X` or `?authorization=X`. */
@@ -26,38 +27,47 @@ function sameSecret(a: string, b: string): boolean {
   return diff === 0;
 }
 
-/** Verifies the caller on every request and puts their Principal on the context. */
+/** Reads the caller's roles; the development user is made admin of tenant `dev` on first use. */
+async function loadRoles(env: Env, identity: Identity): Promise<Principal> {
+  if (identity.kind === "system") return { ...identity, roles: new Map() };
+  const d = db(env);
+  let roles = await rolesOf(d, identity.address);
+  if (env.AUTH_MODE === "dev" && identity.address === DEV_ADDRESS && !roles.has(DEV_TENANT)) {
+    // So that curl works out of the box in local development.
+    await upsertTenant(d, DEV_TENANT, "Development");
+    await upsertMember(d, DEV_TENANT, DEV_ADDRESS, "admin");
+    roles = await rolesOf(d, identity.address);
+  }
+  return { ...identity, roles };
+}
+
+/** Verifies the caller's token on every request; their roles are read when a handler asks. */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const env = c.env;
   const dev = env.AUTH_MODE === "dev";
   const token = tokenOf(c.req.header("authorization"), c.req.query("authorization"));
-  let principal: Principal;
+  let identity: Identity;
   if (token && env.ADMIN_TOKEN && sameSecret(token.value, env.ADMIN_TOKEN)) {
-    principal = { kind: "system", address: "system", roles: new Map() };
+    identity = { kind: "system", address: "system" };
+  } else if (!token) {
+    if (!dev) throw unauthorized("Missing authorization token (Authorization: Bearer TOKEN or ?authorization=TOKEN)");
+    identity = { kind: "user", address: DEV_ADDRESS };
   } else {
-    let address: string;
-    if (!token) {
-      if (!dev) throw unauthorized("Missing authorization token (Authorization: Bearer TOKEN or ?authorization=TOKEN)");
-      address = DEV_ADDRESS;
-    } else {
-      if (token.scheme !== "bearer") throw unauthorized(`Unsupported authorization scheme '${token.scheme}'`);
-      try {
-        address = (dev ? readUnsignedToken(token.value) : verifySignedToken(token.value)).address;
-      } catch (e) {
-        if (e instanceof TokenError) throw unauthorized(`Invalid token: ${e.message}`);
-        throw unauthorized("Invalid token");
-      }
+    if (token.scheme !== "bearer") throw unauthorized(`Unsupported authorization scheme '${token.scheme}'`);
+    try {
+      identity = { kind: "user", address: (dev ? readUnsignedToken(token.value) : verifySignedToken(token.value)).address };
+    } catch (e) {
+      if (e instanceof TokenError) throw unauthorized(`Invalid token: ${e.message}`);
+      throw unauthorized("Invalid token");
     }
-    const d = db(env);
-    let roles = await rolesOf(d, address);
-    if (dev && address === DEV_ADDRESS && !roles.has(DEV_TENANT)) {
-      // The development user is member and admin of tenant `dev`, so curl works out of the box.
-      await upsertTenant(d, DEV_TENANT, "Development");
-      await upsertMember(d, DEV_TENANT, DEV_ADDRESS, "admin");
-      roles = await rolesOf(d, address);
-    }
-    principal = { kind: "user", address, roles };
   }
-  c.set("principal", principal);
+  let loaded: Promise<Principal> | undefined;
+  c.set("identity", identity);
+  c.set("loadPrincipal", () => (loaded ??= loadRoles(env, identity)));
   await next();
 });
+
+/** The caller with their roles (one D1 read per request, shared by every caller of this). */
+export function principalOf(c: Context<AppEnv>): Promise<Principal> {
+  return c.get("loadPrincipal")();
+}

@@ -1,21 +1,25 @@
 import { forbidden } from "../errors";
 import type { Role } from "../db/tenants";
 
-/** Who is calling: a user (by address, with their tenant roles) or the system administrator. */
-export interface Principal {
+/** Who is calling, as the verified token says: a user (by address) or the system administrator. */
+export interface Identity {
   kind: "user" | "system";
   address: string;
+}
+
+/** The caller with their tenant roles. */
+export interface Principal extends Identity {
   roles: Map<string, Role>;
 }
 
 export const DEV_TENANT = "dev";
 export const DEV_ADDRESS = "0xde70000000000000000000000000000000000001";
 
-export const isSystem = (p: Principal) => p.kind === "system";
+export const isSystem = (p: Identity) => p.kind === "system";
 export const isMember = (p: Principal, tenant: string) => isSystem(p) || p.roles.has(tenant);
 export const isTenantAdmin = (p: Principal, tenant: string) => isSystem(p) || p.roles.get(tenant) === "admin";
 
-export function requireSystem(p: Principal): void {
+export function requireSystem(p: Identity): void {
   if (!isSystem(p)) throw forbidden("This operation needs the system administrator token");
 }
 

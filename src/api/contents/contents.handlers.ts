@@ -2,6 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../app-env";
 import { contentFor } from "../../auth/content-access";
+import { principalOf } from "../../auth/middleware";
 import { isMember, isSystem, type Principal } from "../../auth/principal";
 import { db } from "../../db/client";
 import { type Content, deleteContent, getContent, listContents, putContent } from "../../db/contents";
@@ -38,7 +39,7 @@ function chooseTenant(p: Principal, requested: string | undefined): string {
 }
 
 export const putContentHandler: RouteHandler<typeof PutRoute, AppEnv> = async (c) => {
-  const principal = c.get("principal");
+  const principal = await principalOf(c);
   const { qid } = c.req.valid("param");
   const body = c.req.valid("json");
   const d = db(c.env);
@@ -66,12 +67,12 @@ export const putContentHandler: RouteHandler<typeof PutRoute, AppEnv> = async (c
 };
 
 export const getContentHandler: RouteHandler<typeof GetRoute, AppEnv> = async (c) => {
-  const content = await contentFor(c.env, c.get("principal"), c.req.valid("param").qid);
+  const content = await contentFor(c.env, await principalOf(c), c.req.valid("param").qid);
   return c.json(toContentJson(content), 200);
 };
 
 export const listContentsHandler: RouteHandler<typeof ListRoute, AppEnv> = async (c) => {
-  const p = c.get("principal");
+  const p = await principalOf(c);
   const q = c.req.valid("query");
   const start = q.start ?? 0;
   const limit = Math.min(q.limit ?? 100, 1000);
@@ -81,7 +82,7 @@ export const listContentsHandler: RouteHandler<typeof ListRoute, AppEnv> = async
 
 export const deleteContentHandler: RouteHandler<typeof DeleteRoute, AppEnv> = async (c) => {
   const { qid } = c.req.valid("param");
-  await contentFor(c.env, c.get("principal"), qid);
+  await contentFor(c.env, await principalOf(c), qid);
   const active = await c.env.DB.prepare("SELECT COUNT(*) AS n FROM jobs WHERE qid = ? AND status IN ('queued', 'running') AND deleted_at IS NULL")
     .bind(qid)
     .first<{ n: number }>();
@@ -103,7 +104,7 @@ export async function uploadFileHandler(c: Context<AppEnv>) {
   const path = c.req.param("path") ?? "";
   if (!QID_PATTERN.test(qid)) throw badRequest("qid: must be a content id");
   if (!filePath.safeParse(path).success) throw badRequest("path: must be a relative path of letters, digits, '_', '.', '-', '/'");
-  await contentFor(c.env, c.get("principal"), qid);
+  await contentFor(c.env, await principalOf(c), qid);
   const max = Number(c.env.MAX_UPLOAD_BYTES);
   const lengthHeader = c.req.header("content-length");
   if (lengthHeader === undefined) throw new ApiError(411, "LENGTH_REQUIRED", "Uploads need a Content-Length header");

@@ -15,7 +15,7 @@ export const listModelsHandler: RouteHandler<typeof ListRoute, AppEnv> = async (
 };
 
 export const putModelHandler: RouteHandler<typeof PutRoute, AppEnv> = async (c) => {
-  requireSystem(c.get("principal"));
+  requireSystem(c.get("identity"));
   const { model } = c.req.valid("param");
   const body = c.req.valid("json");
   const def: ModelDefinition = {
@@ -31,7 +31,7 @@ export const putModelHandler: RouteHandler<typeof PutRoute, AppEnv> = async (c) 
 };
 
 export const deleteModelHandler: RouteHandler<typeof DeleteRoute, AppEnv> = async (c) => {
-  requireSystem(c.get("principal"));
+  requireSystem(c.get("identity"));
   const { model } = c.req.valid("param");
   const removed = await deleteStoredModel(db(c.env), model);
   if (!removed) {

@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
 import { contentFor } from "../../auth/content-access";
+import { principalOf } from "../../auth/middleware";
 import { isMember, isSystem, isTenantAdmin, type Principal } from "../../auth/principal";
 import { db } from "../../db/client";
 import { findJobs, getJob, type JobFilter, softDeleteJob } from "../../db/jobs";
@@ -29,8 +30,11 @@ function scopeFilter(p: Principal, tenant: string | undefined, user: string | un
 
 export const jobStatusHandler: RouteHandler<typeof ListRoute, AppEnv> = async (c) => {
   const q = c.req.valid("query");
+  const identity = c.get("identity");
+  // Your own jobs need no roles: only wider queries read them from D1.
+  const own = identity.kind === "user" && !q.tenant && (!q.user || q.user.toLowerCase() === identity.address);
   const filter: JobFilter = {
-    ...scopeFilter(c.get("principal"), q.tenant, q.user),
+    ...(own ? { user: identity.address } : scopeFilter(await principalOf(c), q.tenant, q.user)),
     ...(q.qid ? { qid: q.qid } : {}),
     ...(q.status ? { status: statusFromFilter(q.status) } : {}),
     ...(q.model ? { model: q.model } : {}),
@@ -44,7 +48,7 @@ export const jobStatusHandler: RouteHandler<typeof ListRoute, AppEnv> = async (c
 };
 
 export const contentJobStatusHandler: RouteHandler<typeof ContentRoute, AppEnv> = async (c) => {
-  const p = c.get("principal");
+  const p = await principalOf(c);
   const { qid } = c.req.valid("param");
   const q = c.req.valid("query");
   const start = q.start ?? 0;
@@ -58,7 +62,7 @@ export const contentJobStatusHandler: RouteHandler<typeof ContentRoute, AppEnv> 
 };
 
 export const deleteJobHandler: RouteHandler<typeof DeleteRoute, AppEnv> = async (c) => {
-  const p = c.get("principal");
+  const p = await principalOf(c);
   const { job_id } = c.req.valid("param");
   const { tenant } = c.req.valid("query");
   const job = await getJob(db(c.env), job_id);
@@ -75,13 +79,13 @@ export const deleteJobHandler: RouteHandler<typeof DeleteRoute, AppEnv> = async 
 
 export const tagStatusHandler: RouteHandler<typeof TagStatusRoute, AppEnv> = async (c) => {
   const { qid } = c.req.valid("param");
-  await contentFor(c.env, c.get("principal"), qid);
+  await contentFor(c.env, await principalOf(c), qid);
   return c.json({ models: await contentTagStatus(c.env, qid) }, 200);
 };
 
 export const modelTagStatusHandler: RouteHandler<typeof ModelRoute, AppEnv> = async (c) => {
   const { qid, model } = c.req.valid("param");
-  await contentFor(c.env, c.get("principal"), qid);
+  await contentFor(c.env, await principalOf(c), qid);
   const status = await modelTagStatus(c.env, qid, model);
   if (!status) throw notFound(`Model ${model} has never run on ${qid}`, "NO_JOBS_FOUND");
   return c.json(status, 200);

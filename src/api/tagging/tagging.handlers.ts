@@ -1,13 +1,14 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
 import { contentFor } from "../../auth/content-access";
+import { principalOf } from "../../auth/middleware";
 import { notFound, badRequest } from "../../errors";
 import { runnerFor } from "../../jobs/runner-client";
 import type { stopAll as StopAllRoute, stopModel as StopModelRoute, tag as TagRoute } from "./tagging.routes";
 import { prepareJob } from "./start-job";
 
 export const startTaggingHandler: RouteHandler<typeof TagRoute, AppEnv> = async (c) => {
-  const principal = c.get("principal");
+  const principal = await principalOf(c);
   const { qid } = c.req.valid("param");
   const body = c.req.valid("json");
   if (body.jobs.length === 0) throw badRequest("Please specify at least one job to run.", "NO_JOBS");
@@ -40,7 +41,7 @@ export const startTaggingHandler: RouteHandler<typeof TagRoute, AppEnv> = async 
 
 export const stopTaggingHandler: RouteHandler<typeof StopAllRoute | typeof StopModelRoute, AppEnv> = async (c) => {
   const { qid, model } = c.req.param() as { qid: string; model?: string };
-  await contentFor(c.env, c.get("principal"), qid);
+  await contentFor(c.env, await principalOf(c), qid);
   const sql = `SELECT DISTINCT model FROM jobs WHERE qid = ? AND status IN ('queued', 'running') AND deleted_at IS NULL${model ? " AND model = ?" : ""}`;
   const { results } = await c.env.DB.prepare(sql)
     .bind(...(model ? [qid, model] : [qid]))

@@ -1,5 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
+import { principalOf } from "../../auth/middleware";
 import { requireMember, requireSystem, requireTenantAdmin } from "../../auth/principal";
 import { db } from "../../db/client";
 import { deleteMember, getTenant, listMembers, upsertMember, upsertTenant } from "../../db/tenants";
@@ -7,7 +8,7 @@ import { notFound } from "../../errors";
 import type { deleteMember as DeleteRoute, listMembers as ListRoute, putMember as PutMemberRoute, putTenant as PutTenantRoute } from "./tenants.routes";
 
 export const putTenantHandler: RouteHandler<typeof PutTenantRoute, AppEnv> = async (c) => {
-  requireSystem(c.get("principal"));
+  requireSystem(c.get("identity"));
   const { tenant_id } = c.req.valid("param");
   const { name } = c.req.valid("json");
   const { created } = await upsertTenant(db(c.env), tenant_id, name);
@@ -22,7 +23,7 @@ async function existingTenant(env: Env, id: string) {
 
 export const putMemberHandler: RouteHandler<typeof PutMemberRoute, AppEnv> = async (c) => {
   const { tenant_id, address } = c.req.valid("param");
-  requireTenantAdmin(c.get("principal"), tenant_id);
+  requireTenantAdmin(await principalOf(c), tenant_id);
   await existingTenant(c.env, tenant_id);
   const { role } = c.req.valid("json");
   await upsertMember(db(c.env), tenant_id, address, role);
@@ -31,14 +32,14 @@ export const putMemberHandler: RouteHandler<typeof PutMemberRoute, AppEnv> = asy
 
 export const deleteMemberHandler: RouteHandler<typeof DeleteRoute, AppEnv> = async (c) => {
   const { tenant_id, address } = c.req.valid("param");
-  requireTenantAdmin(c.get("principal"), tenant_id);
+  requireTenantAdmin(await principalOf(c), tenant_id);
   if (!(await deleteMember(db(c.env), tenant_id, address))) throw notFound(`${address} is not a member of tenant ${tenant_id}`);
   return c.body(null, 204);
 };
 
 export const listMembersHandler: RouteHandler<typeof ListRoute, AppEnv> = async (c) => {
   const { tenant_id } = c.req.valid("param");
-  requireMember(c.get("principal"), tenant_id, `tenant ${tenant_id}`);
+  requireMember(await principalOf(c), tenant_id, `tenant ${tenant_id}`);
   const tenant = await existingTenant(c.env, tenant_id);
   const members = await listMembers(db(c.env), tenant_id);
   return c.json({ tenant: { id: tenant.id, name: tenant.name }, members: members.map((m) => ({ address: m.address, role: m.role })) }, 200);
