@@ -12,6 +12,7 @@ import { registerStatus } from "./api/status/status.routes";
 import { registerTagging } from "./api/tagging/tagging.routes";
 import { registerTags } from "./api/tags/tags.routes";
 import { registerTenants } from "./api/tenants/tenants.routes";
+import { registerApiKeys } from "./api/api-keys/api-keys.routes";
 
 const JSON_BODY_LIMIT = 1024 * 1024;
 
@@ -47,6 +48,7 @@ export function buildApp() {
   // Order matters where patterns overlap: literal prefixes before /{qid}/….
   registerModels(app);
   registerTenants(app);
+  registerApiKeys(app);
   registerContents(app);
   registerMedia(app);
   registerStatus(app);

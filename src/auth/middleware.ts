@@ -1,8 +1,10 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import { activeApiKey } from "../db/api-keys";
 import { db } from "../db/client";
 import { rolesOf, upsertMember, upsertTenant } from "../db/tenants";
 import { unauthorized } from "../errors";
+import { apiKeyAddress, BasicAuthError, hashSecret, parseBasic, sameDigest } from "./api-key";
 import type { AppEnv } from "../app-env";
 import { DEV_ADDRESS, DEV_TENANT, type Identity, type Principal } from "./principal";
 import { readUnsignedToken, TokenError, verifySignedToken } from "./token";
@@ -27,9 +29,23 @@ function sameSecret(a: string, b: string): boolean {
   return diff === 0;
 }
 
+/** `Basic base64(KEY_ID:SECRET)`: an API key, checked against its stored hash on every request. */
+async function apiKeyIdentity(env: Env, value: string): Promise<Identity> {
+  let creds: { id: string; secret: string };
+  try {
+    creds = parseBasic(value);
+  } catch (e) {
+    throw unauthorized(e instanceof BasicAuthError ? e.message : "Invalid Basic credentials");
+  }
+  const key = await activeApiKey(db(env), creds.id);
+  if (!key || !sameDigest(hashSecret(creds.secret), key.secret_hash)) throw unauthorized("Unknown or revoked API key, or wrong secret");
+  return { kind: "user", address: apiKeyAddress(key.id), keyRoles: new Map([[key.tenant_id, key.role]]) };
+}
+
 /** Reads the caller's roles; the development user is made admin of tenant `dev` on first use. */
 async function loadRoles(env: Env, identity: Identity): Promise<Principal> {
   if (identity.kind === "system") return { ...identity, roles: new Map() };
+  if (identity.keyRoles) return { ...identity, roles: identity.keyRoles };
   const d = db(env);
   let roles = await rolesOf(d, identity.address);
   if (env.AUTH_MODE === "dev" && identity.address === DEV_ADDRESS && !roles.has(DEV_TENANT)) {
@@ -47,13 +63,15 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const dev = env.AUTH_MODE === "dev";
   const token = tokenOf(c.req.header("authorization"), c.req.query("authorization"));
   let identity: Identity;
-  if (token && env.ADMIN_TOKEN && sameSecret(token.value, env.ADMIN_TOKEN)) {
+  if (token?.scheme === "bearer" && env.ADMIN_TOKEN && sameSecret(token.value, env.ADMIN_TOKEN)) {
     identity = { kind: "system", address: "system" };
   } else if (!token) {
     if (!dev) throw unauthorized("Missing authorization token (Authorization: Bearer TOKEN or ?authorization=TOKEN)");
     identity = { kind: "user", address: DEV_ADDRESS };
+  } else if (token.scheme === "basic") {
+    identity = await apiKeyIdentity(env, token.value);
   } else {
-    if (token.scheme !== "bearer") throw unauthorized(`Unsupported authorization scheme '${token.scheme}'`);
+    if (token.scheme !== "bearer") throw unauthorized(`Unsupported authorization scheme '${token.scheme}' (use Bearer or Basic)`);
     try {
       identity = { kind: "user", address: (dev ? readUnsignedToken(token.value) : verifySignedToken(token.value)).address };
     } catch (e) {

@@ -5,6 +5,8 @@ import type { Role } from "../db/tenants";
 export interface Identity {
   kind: "user" | "system";
   address: string;
+  /** An API key's one tenant and role; users' roles come from their memberships. */
+  keyRoles?: Map<string, Role>;
 }
 
 /** The caller with their tenant roles. */

@@ -110,3 +110,19 @@ export const tags = sqliteTable("tags", {
 export type JobRow = typeof jobs.$inferSelect;
 export type ContentRow = typeof contents.$inferSelect;
 export type TagRow = typeof tags.$inferSelect;
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    tenant_id: text("tenant_id").notNull(),
+    name: text("name").notNull(),
+    role: text("role", { enum: ["member", "admin"] }).notNull(),
+    secret_hash: text("secret_hash").notNull(),
+    created_by: text("created_by").notNull(),
+    created_at: integer("created_at").notNull(),
+    revoked_at: integer("revoked_at"),
+  },
+  (t) => [index("api_keys_by_tenant").on(t.tenant_id, t.created_at)],
+);
+export type ApiKeyRow = typeof apiKeys.$inferSelect;

@@ -39,7 +39,8 @@ describe("signed tokens end to end", () => {
     const expired = signToken({ addr: ALICE, exp: Math.floor(Date.now() / 1000) - 60 }, aliceKey);
     await expectError(await call("GET", "/contents", { token: expired }), 401, /.+/, /expired/);
     await expectError(await call("GET", "/contents", { token: "garbage" }), 401);
-    await expectError(await call("GET", "/contents", { headers: { authorization: `Basic ${bytesToBase64(new TextEncoder().encode("a:b"))}` } }), 401, /.+/, /scheme/);
+    await expectError(await call("GET", "/contents", { headers: { authorization: `Basic ${bytesToBase64(new TextEncoder().encode("a:b"))}` } }), 401, /.+/, /API key/);
+    await expectError(await call("GET", "/contents", { headers: { authorization: "Token abc" } }), 401, /.+/, /scheme/);
   });
 
   it("gives a valid signer who is no member nothing of the tenant", async () => {
@@ -49,6 +50,12 @@ describe("signed tokens end to end", () => {
     await expectError(await call("GET", "/sig1/tags", { token: mallory }), 403, "FORBIDDEN");
     const mine = await json<any>(await call("GET", "/job-status", { token: mallory }), 200);
     expect(mine.jobs).toEqual([]);
+  });
+
+  it("accepts API keys (Basic) as the alternative scheme", async () => {
+    const key = await json<{ basic: string }>(await call("POST", "/tenants/acme/api-keys", { token: ADMIN, body: { name: "ci" } }), 201);
+    const list = await json<any>(await call("GET", "/contents", { headers: { authorization: key.basic } }), 200);
+    expect(list.contents.map((c: { qid: string }) => c.qid)).toContain("sig1");
   });
 
   it("still accepts the system admin token and keeps public routes public", async () => {

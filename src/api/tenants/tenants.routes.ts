@@ -3,7 +3,7 @@ import type { AppEnv } from "../../app-env";
 import { errorResponses, jsonBody, jsonResponse } from "../shared.schemas";
 import { deleteMemberHandler, listMembersHandler, putMemberHandler, putTenantHandler } from "./tenants.handlers";
 
-const tenantId = z
+export const tenantId = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "must be a tenant id (letters, digits, '_', '-')")
   .openapi({ param: { name: "tenant_id", in: "path" }, example: "acme" });
