@@ -20,6 +20,8 @@ export interface ModelDefinition {
   tag_tracks: TrackInfo[];
   provider: HttpProviderConfig;
   default_params?: Record<string, unknown>;
+  /** JSON Schema of `model_params`; jobs whose params break it are refused. */
+  params_schema?: Record<string, unknown>;
   builtin?: boolean;
 }
 

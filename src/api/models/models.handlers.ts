@@ -3,9 +3,10 @@ import type { AppEnv } from "../../app-env";
 import { requireSystem } from "../../auth/principal";
 import { db } from "../../db/client";
 import { badRequest, notFound } from "../../errors";
-import { builtinModels, defaultTracks, deleteStoredModel, listModels, putModel } from "../../providers/catalog";
+import { builtinModels, defaultTracks, deleteStoredModel, findModel, listModels, putModel } from "../../providers/catalog";
+import { paramsError, schemaProblem } from "../../providers/params";
 import type { ModelDefinition } from "../../providers/types";
-import type { deleteModel as DeleteRoute, listModels as ListRoute, putModel as PutRoute } from "./models.routes";
+import type { deleteModel as DeleteRoute, getModel as GetRoute, listModels as ListRoute, putModel as PutRoute } from "./models.routes";
 
 const toSpec = (m: ModelDefinition) => ({ name: m.name, description: m.description, type: m.type, tag_tracks: m.tag_tracks });
 
@@ -14,10 +15,23 @@ export const listModelsHandler: RouteHandler<typeof ListRoute, AppEnv> = async (
   return c.json({ models: models.map(toSpec) }, 200);
 };
 
+export const getModelHandler: RouteHandler<typeof GetRoute, AppEnv> = async (c) => {
+  const { model } = c.req.valid("param");
+  const m = await findModel(c.env, db(c.env), model);
+  if (!m) throw notFound(`Model ${model} not found`, "MODEL_NOT_FOUND");
+  return c.json({ ...toSpec(m), params_schema: m.params_schema ?? {}, default_params: m.default_params ?? {}, provider: { kind: m.provider.kind }, builtin: m.builtin ?? false }, 200);
+};
+
 export const putModelHandler: RouteHandler<typeof PutRoute, AppEnv> = async (c) => {
   requireSystem(c.get("identity"));
   const { model } = c.req.valid("param");
   const body = c.req.valid("json");
+  if (body.params_schema) {
+    const problem = schemaProblem(body.params_schema);
+    if (problem) throw badRequest(`params_schema is not a usable JSON Schema: ${problem}`);
+    const bad = paramsError(body.params_schema, body.default_params ?? {});
+    if (bad) throw badRequest(`default_params do not satisfy params_schema: ${bad}`);
+  }
   const def: ModelDefinition = {
     name: model,
     description: body.description,
@@ -25,6 +39,7 @@ export const putModelHandler: RouteHandler<typeof PutRoute, AppEnv> = async (c) 
     tag_tracks: body.tag_tracks ?? defaultTracks(model),
     provider: body.provider,
     ...(body.default_params ? { default_params: body.default_params } : {}),
+    ...(body.params_schema ? { params_schema: body.params_schema } : {}),
   };
   await putModel(db(c.env), def);
   return c.json(toSpec(def), 200);

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
 import { errorResponses, jsonBody, jsonResponse, modelParam } from "../shared.schemas";
-import { deleteModelHandler, listModelsHandler, putModelHandler } from "./models.handlers";
+import { deleteModelHandler, getModelHandler, listModelsHandler, putModelHandler } from "./models.handlers";
 
 export const TrackInfoSchema = z.object({ name: z.string(), label: z.string() }).openapi("TrackInfo");
 export const ModelSpecSchema = z
@@ -25,9 +25,20 @@ export const ModelDefinitionSchema = z
       })
       .strict(),
     default_params: z.record(z.string(), z.unknown()).optional(),
+    params_schema: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("JSON Schema (2020-12) of model_params; POST /{qid}/tag refuses params that break it"),
   })
   .strict()
   .openapi("ModelDefinition");
+
+export const ModelDetailSchema = ModelSpecSchema.extend({
+  params_schema: z.record(z.string(), z.unknown()).describe("JSON Schema of model_params ({} when the model declares none)"),
+  default_params: z.record(z.string(), z.unknown()),
+  provider: z.object({ kind: z.string() }),
+  builtin: z.boolean(),
+}).openapi("ModelDetail");
 
 const listModels = createRoute({
   method: "get",
@@ -36,6 +47,16 @@ const listModels = createRoute({
   summary: "List available models",
   security: [],
   responses: { 200: jsonResponse(z.object({ models: z.array(ModelSpecSchema) }).openapi("ModelsResponse"), "List of available models") },
+});
+
+const getModel = createRoute({
+  method: "get",
+  path: "/models/{model}",
+  tags: ["models"],
+  summary: "One model's spec: tracks, params schema and defaults",
+  security: [],
+  request: { params: z.object({ model: modelParam }) },
+  responses: { 200: jsonResponse(ModelDetailSchema, "The model"), ...errorResponses(400, 404) },
 });
 
 const putModel = createRoute({
@@ -58,8 +79,9 @@ const deleteModel = createRoute({
 
 export function registerModels(app: OpenAPIHono<AppEnv>) {
   app.openapi(listModels, listModelsHandler);
+  app.openapi(getModel, getModelHandler);
   app.openapi(putModel, putModelHandler);
   app.openapi(deleteModel, deleteModelHandler);
 }
 
-export type { listModels, putModel, deleteModel };
+export type { listModels, getModel, putModel, deleteModel };

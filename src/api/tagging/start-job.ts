@@ -7,6 +7,7 @@ import { badRequest, forbidden } from "../../errors";
 import { effectiveOptions, type ContentFacts, type OptionsInput } from "../../jobs/options";
 import type { JobInit, TagArgs } from "../../jobs/runner-types";
 import { findModel } from "../../providers/catalog";
+import { paramsError } from "../../providers/params";
 import { DEFAULT_CONCURRENCY } from "../../providers/types";
 
 export interface JobRequest {
@@ -25,6 +26,11 @@ const contentFacts = (c: Content): ContentFacts => ({
 export async function prepareJob(env: Env, principal: Principal, content: Content, options: OptionsInput | undefined, job: JobRequest): Promise<JobInit> {
   const model = await findModel(env, db(env), job.model);
   if (!model) throw badRequest(`Model ${job.model} not found`, "MODEL_NOT_FOUND");
+  const runConfig = { ...(model.default_params ?? {}), ...(job.model_params ?? {}) };
+  if (model.params_schema) {
+    const bad = paramsError(model.params_schema, runConfig);
+    if (bad) throw badRequest(`Invalid model_params for ${model.name}: ${bad}`, "INVALID_MODEL_PARAMS");
+  }
   const eff = effectiveOptions({ name: model.name, type: model.type }, contentFacts(content), options, job.overrides);
   if (eff.scope.type === "assets") {
     const missing = (eff.scope.assets ?? []).filter((a) => !content.assets[a]);
@@ -38,7 +44,7 @@ export async function prepareJob(env: Env, principal: Principal, content: Conten
   }
   const params: TagArgs = {
     feature: model.name,
-    run_config: { ...(model.default_params ?? {}), ...(job.model_params ?? {}) },
+    run_config: runConfig,
     scope: eff.scope,
     replace: eff.replace,
     destination_qid: eff.destination_qid,
