@@ -1,41 +1,30 @@
-import { existsSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import { runFfmpeg } from "./ffmpeg";
+import { fileURLToPath } from "node:url";
 
 /**
- * The sample content `demo`: 40 s of five visually distinct test patterns, so its cuts are
- * known exactly. The cuts sit away from the 10 s part boundaries, where a per-part model could
- * not see them. Made with the npm-installed ffmpeg, so nothing is downloaded and the repository
- * carries no binary media.
+ * The sample content `demo` and what is known to be in it. The files are committed (about 1 MB)
+ * so that nothing needs a font or a download at run time; `npm run sample` makes them again
+ * with the npm-installed ffmpeg (see make-sample.ts).
+ *
+ * Every interval sits inside one 10 s part, where a per-part model sees it whole.
  */
 export const DEMO = {
   qid: "demo",
-  title: "Demo: five test patterns",
-  file: "demo.mp4",
+  title: "Demo: test patterns with known cuts, black, text, silence and loudness",
   part_duration: 10,
-  duration_s: 40,
+  duration_s: 60,
   fps: 25,
-  cuts_s: [4, 13, 26.4, 35],
+  /** Scene cuts: five test patterns, then black from 44 s to 46 s, then a sixth pattern. */
+  cuts_s: [4, 13, 26.4, 35, 44, 46],
+  black_s: [[44, 46]] as Array<[number, number]>,
+  /** The word on screen from 41.5 s to 42.5 s: sampled at 1 fps only the frame at 42 s shows it. */
+  text: { word: "TAGGER", from_s: 41.5, to_s: 42.5, sampled_at_s: 42 },
+  /** A 440 Hz tone (32 kHz, so the AAC track ends exactly at 60 s) at -26 dBFS (about -29 LUFS), silent from 23 s to 26 s and at -1 dBFS from 52 s to 55 s. */
+  silence_s: [[23, 26]] as Array<[number, number]>,
+  loud_s: [[52, 55]] as Array<[number, number]>,
+  files: { video: "demo.mp4", image: "sign.png" },
+  /** The text of the image asset. */
+  image_text: "HELLO WORLD",
 } as const;
 
-const SHOTS = [
-  "testsrc2=size=320x180:rate=25",
-  "smptebars=size=320x180:rate=25",
-  "mandelbrot=size=320x180:rate=25",
-  "color=c=0x2050a0:size=320x180:rate=25,drawgrid=w=40:h=40:t=2:c=white",
-  "rgbtestsrc=size=320x180:rate=25",
-];
-
-export async function makeDemoVideo(path: string): Promise<string> {
-  if (existsSync(path)) return path;
-  mkdirSync(dirname(path), { recursive: true });
-  const bounds = [0, ...DEMO.cuts_s, DEMO.duration_s];
-  // Whole frames per shot, so every cut lands exactly on a frame at the planned time.
-  const inputs = SHOTS.flatMap((src, i) => ["-f", "lavfi", "-i", `${src},trim=end_frame=${Math.round((bounds[i + 1]! - bounds[i]!) * DEMO.fps)}`]);
-  const concat = `${SHOTS.map((_, i) => `[${i}:v]`).join("")}concat=n=${SHOTS.length}:v=1:a=0,format=yuv420p[v]`;
-  const tmp = `${path}.partial.mp4`;
-  await runFfmpeg(["-loglevel", "error", "-y", ...inputs, "-filter_complex", concat, "-map", "[v]", "-c:v", "libx264", "-preset", "veryfast", "-g", "50", "-movflags", "+faststart", tmp]);
-  const { renameSync } = await import("node:fs");
-  renameSync(tmp, path);
-  return path;
-}
+export const SAMPLE_DIR = fileURLToPath(new URL("./sample/", import.meta.url));
+export const samplePath = (file: string) => `${SAMPLE_DIR}${file}`;

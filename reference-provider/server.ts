@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { MediaError } from "./ffmpeg";
+import { paramsError } from "../src/providers/params";
 import { MODELS } from "./models/index";
 
 /** The provider protocol's request (docs/providers.md); anything else is a 400. */
@@ -91,13 +92,14 @@ export function startReferenceProvider(opts: ReferenceProviderOptions = {}): Pro
     const { model: name, params, media } = parsed.data;
     const model = MODELS[name];
     if (!model) return send(res, 400, { error: `unknown model ${name}; this provider serves ${Object.keys(MODELS).join(", ")}` });
-    const p = model.parse(params);
-    if ("error" in p) return send(res, 400, { error: p.error });
+    const merged = { ...model.spec.defaults, ...params };
+    const bad = paramsError(model.spec.params_schema, merged);
+    if (bad) return send(res, 400, { error: `params: ${bad}` });
     const t0 = Date.now();
     try {
-      const tags = await limiter.run(() => model.run(media, p.value));
+      const tags = await limiter.run(() => model.run(media, merged));
       log(`${name} ${media.kind} ${media.start_ms}+${media.duration_ms}ms: ${tags.length} tags in ${Date.now() - t0} ms`);
-      send(res, 200, { tags: tags.map((t) => ({ track: model.track, ...t })) });
+      send(res, 200, { tags: tags.map((t) => ({ track: model.spec.track.name, ...t })) });
     } catch (e) {
       const transient = !(e instanceof MediaError) || isTransient(e);
       log(`${name} ${media.start_ms}ms failed (${transient ? "transient" : "permanent"}): ${(e as Error).message}`);
@@ -110,7 +112,7 @@ export function startReferenceProvider(opts: ReferenceProviderOptions = {}): Pro
     if (req.method === "GET" && path === "/health") return send(res, 200, { ok: true });
     if (req.method === "GET" && path === "/v1/models") {
       return send(res, 200, {
-        models: Object.values(MODELS).map((m) => ({ name: m.name, type: m.type, track: m.track, description: m.description, params_schema: m.params_schema, defaults: m.defaults })),
+        models: Object.values(MODELS).map((m) => m.spec),
       });
     }
     if (path === "/v1/tag") {

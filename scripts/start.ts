@@ -13,7 +13,7 @@ console.log(`[reference-provider] listening on ${provider.url}`);
 
 const port = Number(process.env.PORT ?? 8787);
 const service = await startLocalService({ port, inheritOutput: true, readyTimeoutMs: 120_000, vars: { REFERENCE_PROVIDER_URL: provider.url } });
-await registerDemo(service.url, ".wrangler/sample/demo.mp4");
+await registerDemo(service.url);
 console.log(`
 Ready: the API is at ${service.url}, the sample content "demo" is registered. Try:
   curl -X POST ${service.url}/demo/tag -H 'content-type: application/json' -d '{"jobs":[{"model":"shot"}]}'

@@ -1,7 +1,17 @@
-import { shot } from "./shot";
-import type { ModelSpec } from "./types";
+import { runBlack } from "./black";
+import { runLoudness } from "./loudness";
+import { runOcr } from "./ocr";
+import { runShot } from "./shot";
+import { runSilence } from "./silence";
+import { REFERENCE_MODELS } from "./specs";
+import type { ReferenceModel } from "./types";
 
-// Each spec has its own params type; the registry only needs parse() and run() to agree.
-export const MODELS: Record<string, ModelSpec<unknown>> = {
-  shot: shot as ModelSpec<unknown>,
-};
+const RUNNERS: Record<string, ReferenceModel["run"]> = { shot: runShot, ocr: runOcr, black: runBlack, silence: runSilence, loudness: runLoudness };
+
+export const MODELS: Record<string, ReferenceModel> = Object.fromEntries(
+  REFERENCE_MODELS.map((spec) => {
+    const run = RUNNERS[spec.name];
+    if (!run) throw new Error(`reference model ${spec.name} has no implementation`);
+    return [spec.name, { spec, run }];
+  }),
+);

@@ -1,9 +1,5 @@
 import { inputArgs, type MediaInput, runFfmpeg } from "../ffmpeg";
-import type { ModelSpec, Tag } from "./types";
-
-export interface ShotParams {
-  threshold: number;
-}
+import { num, type Params, type Tag } from "./types";
 
 interface Selected {
   pts: number;
@@ -45,25 +41,8 @@ export function shotsFromFrames(frames: Selected[], durationMs: number): Tag[] {
   }));
 }
 
-export const shot: ModelSpec<ShotParams> = {
-  name: "shot",
-  type: "video",
-  track: "shot_detection",
-  description: "Shot boundaries from ffmpeg's scene-change score",
-  params_schema: {
-    type: "object",
-    properties: { threshold: { type: "number", minimum: 0, maximum: 1, default: 0.3, description: "Scene score above which a frame starts a new shot" } },
-    additionalProperties: false,
-  },
-  defaults: { threshold: 0.3 },
-  parse(params) {
-    const t = params.threshold ?? 0.3;
-    if (typeof t !== "number" || !(t >= 0 && t <= 1)) return { error: "params.threshold must be a number between 0 and 1" };
-    return { value: { threshold: t } };
-  },
-  async run(media: MediaInput, params) {
-    const filter = `select='eq(n\\,0)+gt(scene\\,${params.threshold})',metadata=print`;
-    const log = await runFfmpeg([...inputArgs(media), "-an", "-vf", filter, "-f", "null", "-"]);
-    return shotsFromFrames(parseSelectedFrames(log), media.duration_ms);
-  },
-};
+export async function runShot(media: MediaInput, params: Params): Promise<Tag[]> {
+  const filter = `select='eq(n\\,0)+gt(scene\\,${num(params, "threshold")})',metadata=print`;
+  const log = await runFfmpeg([...inputArgs(media), "-an", "-vf", filter, "-f", "null", "-"]);
+  return shotsFromFrames(parseSelectedFrames(log), media.duration_ms);
+}

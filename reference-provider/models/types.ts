@@ -1,4 +1,5 @@
 import type { MediaInput } from "../ffmpeg";
+import type { ReferenceModelSpec } from "./specs";
 
 /** A tag in the provider protocol: times in ms relative to the part. */
 export interface Tag {
@@ -10,14 +11,13 @@ export interface Tag {
   additional_info?: Record<string, unknown>;
 }
 
-/** One model of the reference provider: how it reads its params and what it does with a part. */
-export interface ModelSpec<P> {
-  name: string;
-  type: "video" | "audio" | "frame";
-  track: string;
-  description: string;
-  params_schema: Record<string, unknown>;
-  defaults: P;
-  parse(params: Record<string, unknown>): { value: P } | { error: string };
-  run(media: MediaInput, params: P): Promise<Tag[]>;
+/** Params arrive validated against the spec's schema, with its defaults filled in. */
+export type Params = Record<string, unknown>;
+
+export interface ReferenceModel {
+  spec: ReferenceModelSpec;
+  run(media: MediaInput, params: Params): Promise<Tag[]>;
 }
+
+export const num = (params: Params, key: string): number => params[key] as number;
+export const round3 = (x: number) => Math.round(x * 1000) / 1000;

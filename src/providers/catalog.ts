@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { models } from "../db/schema";
+import { REFERENCE_MODELS } from "../../reference-provider/models/specs";
 import type { ModelDefinition, TrackInfo } from "./types";
 
 /** Track names of the anchor's models; anything else writes to a track named after the model. */
@@ -8,6 +9,7 @@ const KNOWN_TRACKS: Record<string, TrackInfo> = {
   asr: { name: "speech_to_text", label: "Speech to Text" },
   celeb: { name: "celebrity_detection", label: "Celebrity Detection" },
   shot: { name: "shot_detection", label: "Shot Detection" },
+  black: { name: "black_frames", label: "Black Frames" },
   ocr: { name: "ocr", label: "OCR" },
   caption: { name: "caption", label: "Caption" },
   object: { name: "object_detection", label: "Object Detection" },
@@ -23,17 +25,16 @@ export function defaultTracks(model: string): TrackInfo[] {
 /** Models that come with the service; the reference provider runs them offline. */
 export function builtinModels(env: Env): ModelDefinition[] {
   if (!env.REFERENCE_PROVIDER_URL) return [];
-  return [
-    {
-      name: "shot",
-      description: "Shot boundaries from ffmpeg's scene-change score",
-      type: "video",
-      tag_tracks: defaultTracks("shot"),
-      provider: { kind: "http", url: env.REFERENCE_PROVIDER_URL },
-      default_params: { threshold: 0.3 },
-      builtin: true,
-    },
-  ];
+  return REFERENCE_MODELS.map((m) => ({
+    name: m.name,
+    description: m.description,
+    type: m.type,
+    tag_tracks: [m.track],
+    provider: { kind: "http", url: env.REFERENCE_PROVIDER_URL },
+    default_params: m.defaults,
+    params_schema: m.params_schema,
+    builtin: true,
+  }));
 }
 
 /** The whole catalog: built-ins, with entries stored by system admins taking precedence by name. */

@@ -34,6 +34,17 @@ export async function readMp4Info(read: RangeReader, size: number): Promise<Movi
   return info;
 }
 
-export function mp4DurationMs(info: Movie): number {
-  return Math.round((info.duration / info.timescale) * 1000);
+/**
+ * How long a stream of the file plays, in ms: its tracks' edit lists when they have them (the
+ * AAC encoder's priming samples make the movie header a few ms longer than what plays), else
+ * their durations; the movie header when the file has no track of that kind.
+ */
+export function mp4DurationMs(info: Movie, kind?: "video" | "audio"): number {
+  const tracks = info.tracks.filter((t) => !kind || t.type === kind);
+  const played = tracks.map((t) => {
+    const edits = (t.edits ?? []).filter((e) => e.media_time >= 0);
+    const movieUnits = edits.length > 0 ? edits.reduce((sum, e) => sum + e.segment_duration, 0) : t.movie_duration;
+    return (movieUnits / (t.movie_timescale || info.timescale)) * 1000;
+  });
+  return Math.round(played.length > 0 ? Math.max(...played) : (info.duration / info.timescale) * 1000);
 }

@@ -50,11 +50,11 @@ async function ensureMp4InR2(env: Env, qid: string, stream: string, source: stri
   return key;
 }
 
-async function mp4Duration(env: Env, key: string): Promise<number> {
+async function mp4Duration(env: Env, key: string, kind: "video" | "audio"): Promise<number> {
   const head = await env.BUCKET.head(key);
   if (!head) throw new FetchError(`No media at ${key}`, false);
   const info = await readMp4Info(async (offset, length) => (await env.BUCKET.get(key, { range: { offset, length } }))!.arrayBuffer(), head.size);
-  return mp4DurationMs(info);
+  return mp4DurationMs(info, kind);
 }
 
 const imageType = (path: string) =>
@@ -106,7 +106,7 @@ export async function planParts(env: Env, content: Content, scope: Scope, modelT
   }
 
   const key = await ensureMp4InR2(env, content.qid, scope.stream, source);
-  const duration = await mp4Duration(env, key);
+  const duration = await mp4Duration(env, key, isAudioStreamName(scope.stream) ? "audio" : "video");
   if (scope.type === "processor") return { parts: chunkParts(scope, duration, source, "video/mp4"), live: false };
   if (scope.type !== "video") return { parts: [], live: false };
   const parts = timeGrid(duration, content.part_duration_ms, scope.start_time * 1000, scope.end_time === null ? null : scope.end_time * 1000).map(

@@ -1,0 +1,70 @@
+/**
+ * What the reference provider's models are, as pure data: the provider serves them and the
+ * Worker's built-in catalog lists them, so both read the same params schemas and defaults.
+ */
+export interface ReferenceModelSpec {
+  name: string;
+  type: "video" | "audio" | "frame";
+  track: { name: string; label: string };
+  description: string;
+  /** JSON Schema (draft 2020-12) of `model_params`. */
+  params_schema: Record<string, unknown>;
+  defaults: Record<string, unknown>;
+}
+
+const schema = (properties: Record<string, unknown>) => ({ type: "object", properties, additionalProperties: false });
+
+export const REFERENCE_MODELS: ReferenceModelSpec[] = [
+  {
+    name: "shot",
+    type: "video",
+    track: { name: "shot_detection", label: "Shot Detection" },
+    description: "Shot boundaries from ffmpeg's scene-change score",
+    params_schema: schema({ threshold: { type: "number", minimum: 0, maximum: 1, default: 0.3, description: "Scene score above which a frame starts a new shot" } }),
+    defaults: { threshold: 0.3 },
+  },
+  {
+    name: "ocr",
+    type: "frame",
+    track: { name: "ocr", label: "OCR" },
+    description: "On-screen text of frames sampled at `fps` (tesseract.js, English)",
+    params_schema: schema({
+      fps: { type: "number", exclusiveMinimum: 0, maximum: 30, default: 1, description: "Frames sampled per second" },
+      min_confidence: { type: "number", minimum: 0, maximum: 100, default: 60, description: "Lines read with less confidence (0-100) are dropped" },
+    }),
+    defaults: { fps: 1, min_confidence: 60 },
+  },
+  {
+    name: "black",
+    type: "video",
+    track: { name: "black_frames", label: "Black Frames" },
+    description: "Black segments (ffmpeg blackdetect)",
+    params_schema: schema({
+      min_duration: { type: "number", exclusiveMinimum: 0, maximum: 60, default: 0.5, description: "Shortest black segment reported, in seconds" },
+      pixel_threshold: { type: "number", minimum: 0, maximum: 1, default: 0.1, description: "Luminance below which a pixel is black" },
+      picture_threshold: { type: "number", minimum: 0, maximum: 1, default: 0.98, description: "Share of black pixels that makes a frame black" },
+    }),
+    defaults: { min_duration: 0.5, pixel_threshold: 0.1, picture_threshold: 0.98 },
+  },
+  {
+    name: "silence",
+    type: "audio",
+    track: { name: "silence", label: "Silence" },
+    description: "Silent segments of the audio stream (ffmpeg silencedetect)",
+    params_schema: schema({
+      noise_db: { type: "number", minimum: -120, maximum: 0, default: -50, description: "Level below which audio is silence, in dBFS" },
+      min_duration: { type: "number", exclusiveMinimum: 0, maximum: 60, default: 0.5, description: "Shortest silence reported, in seconds" },
+    }),
+    defaults: { noise_db: -50, min_duration: 0.5 },
+  },
+  {
+    name: "loudness",
+    type: "audio",
+    track: { name: "loudness", label: "Loudness" },
+    description: "EBU R128 loudness (ffmpeg ebur128): each part's integrated loudness, and the stretches louder than `max_lufs`",
+    params_schema: schema({
+      max_lufs: { type: "number", minimum: -70, maximum: 0, default: -14, description: "Momentary loudness above which a stretch is tagged, in LUFS" },
+    }),
+    defaults: { max_lufs: -14 },
+  },
+];
