@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { PartRef } from "../src/jobs/parts";
 import { runnerName, type JobInit, type PartOutcome, type QueueMessage, type StartResult } from "../src/jobs/runner-types";
-import { DEFAULT_TIMEOUT_S } from "../src/providers/types";
+import { DEFAULT_CALLBACK_TIMEOUT_S, DEFAULT_TIMEOUT_S } from "../src/providers/types";
 import { type JobState, type PartRow, RunnerStore } from "./runner-store";
 import { insertJobRow, writeSnapshot } from "./snapshot";
 
@@ -94,6 +94,32 @@ export class TagRunner extends DurableObject<Env> {
     this.store.setPart(partId, { downloaded: 1 });
     this.store.update({ downloaded: job.downloaded + 1 });
     await this.flush(false);
+  }
+
+  /**
+   * The provider accepted the part and will post its result to the part's callback URL: the
+   * part now waits up to the provider's callback_timeout_s, then the watchdog sends it again.
+   */
+  async partAccepted(jobId: string, partId: string, attempt: number): Promise<void> {
+    const job = this.store.job();
+    if (!job || job.id !== jobId || job.status !== "running") return;
+    const part = this.store.part(partId);
+    if (!part || part.state !== "inflight" || part.attempts !== attempt) return;
+    this.store.setPart(partId, { deadline: Date.now() + (job.init.provider.callback_timeout_s ?? DEFAULT_CALLBACK_TIMEOUT_S) * 1000 });
+    await this.arm();
+  }
+
+  /**
+   * What a callback for (part, attempt) may complete: the job and the part, while the part still
+   * waits for exactly that attempt's result. Null for a callback delivered twice, late (the part
+   * was sent again), or after the job ended.
+   */
+  async callbackTarget(jobId: string, partId: string, attempt: number): Promise<{ init: JobInit; part: PartRef } | null> {
+    const job = this.store.job();
+    if (!job || job.id !== jobId || job.status !== "running") return null;
+    const part = this.store.part(partId);
+    if (!part || part.state !== "inflight" || part.attempts !== attempt) return null;
+    return { init: job.init, part: part.ref };
   }
 
   /** The part's result. Recorded once: a repeated report changes nothing. */

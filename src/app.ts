@@ -6,6 +6,7 @@ import { authenticate } from "./auth/middleware";
 import { ApiError } from "./errors";
 import { validationHook } from "./api/validation";
 import { registerContents } from "./api/contents/contents.routes";
+import { registerCallbacks } from "./api/callbacks/callbacks.routes";
 import { registerMedia } from "./api/media/media.routes";
 import { registerModels } from "./api/models/models.routes";
 import { registerStatus } from "./api/status/status.routes";
@@ -15,11 +16,15 @@ import { registerTenants } from "./api/tenants/tenants.routes";
 import { registerApiKeys } from "./api/api-keys/api-keys.routes";
 
 const JSON_BODY_LIMIT = 1024 * 1024;
+/** A provider's deferred result can hold many tags. */
+const CALLBACK_BODY_LIMIT = 16 * 1024 * 1024;
 
 const errorBody = (code: string, message: string) => ({ error: { code, message } });
 
-/** Routes that answer without a token: the catalog, the API document, signed media and health. */
-const PUBLIC = [/^\/models\/?$/, /^\/openapi\.json$/, /^\/media\//, /^\/health$/];
+/** GET routes that answer without a token: the catalog, the API document, signed media and health. */
+const PUBLIC = [/^\/models(\/[^/]+)?\/?$/, /^\/openapi\.json$/, /^\/media\//, /^\/health$/];
+/** Routes whose signed URL is their credential: providers' result callbacks. */
+const SIGNED = [/^\/callbacks\//];
 
 export function buildApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -29,17 +34,18 @@ export function buildApp() {
     await next();
   });
   app.use("*", async (c, next) => {
-    const open = PUBLIC.some((re) => re.test(c.req.path)) && c.req.method === "GET";
+    const open = (PUBLIC.some((re) => re.test(c.req.path)) && c.req.method === "GET") || SIGNED.some((re) => re.test(c.req.path));
     if (open) return next();
     return authenticate(c, next);
   });
   app.use("*", async (c, next) => {
     // Uploads have their own, larger limit; every other body is JSON and small.
     if (/^\/contents\/[^/]+\/files\//.test(c.req.path)) return next();
+    const maxSize = SIGNED.some((re) => re.test(c.req.path)) ? CALLBACK_BODY_LIMIT : JSON_BODY_LIMIT;
     return bodyLimit({
-      maxSize: JSON_BODY_LIMIT,
+      maxSize,
       onError: () => {
-        throw new ApiError(413, "PAYLOAD_TOO_LARGE", `Request body is larger than ${JSON_BODY_LIMIT} bytes`);
+        throw new ApiError(413, "PAYLOAD_TOO_LARGE", `Request body is larger than ${maxSize} bytes`);
       },
     })(c, next);
   });
@@ -51,6 +57,7 @@ export function buildApp() {
   registerApiKeys(app);
   registerContents(app);
   registerMedia(app);
+  registerCallbacks(app);
   registerStatus(app);
   registerTagging(app);
   registerTags(app);

@@ -3,10 +3,10 @@ import type { QueueMessage } from "../jobs/runner-types";
 import { callHttpProvider } from "../providers/http";
 import { ProviderError } from "../providers/types";
 import { FetchError } from "../sources/safe-fetch";
-import { alignTag } from "../tagstore/align";
-import { markDownloaded, writePartTags } from "../tagstore/write";
+import { callbackUrl } from "./callback-url";
 import type { Outcome } from "./outcome";
 import { preparePartMedia } from "./part-media";
+import { reportTagFailure, storePartTags } from "./part-result";
 
 type PartMessage = Extract<QueueMessage, { type: "part" }>;
 
@@ -28,20 +28,19 @@ export async function handlePart(env: Env, m: PartMessage): Promise<Outcome> {
   // Progress is reported while the provider works: it need not delay the call.
   const fetched = runner.partFetched(m.job_id, part.id);
 
-  let tags;
+  let reply;
   try {
-    tags = await callHttpProvider(init.provider, { model: init.model, params: init.params.run_config, media });
+    const callback_url = await callbackUrl(env, init, m.runner, part.id, m.attempt);
+    reply = await callHttpProvider(init.provider, { model: init.model, params: init.params.run_config, media, callback_url });
   } catch (e) {
     await fetched;
     if (!(e instanceof ProviderError)) throw e;
-    await markDownloaded(env, init, part);
-    await runner.partDone(m.job_id, part.id, { ok: false, stage: "tag", transient: e.transient, error: e.message });
+    await reportTagFailure(env, runner, init, part, e.message, e.transient);
     return { kind: "ack" };
   }
   await fetched;
-  const fps = typeof init.params.run_config.fps === "number" ? init.params.run_config.fps : undefined;
-  const aligned = tags.map((t) => alignTag(t, part, init.tracks[0]!.name, fps));
-  await writePartTags(env, init, part, aligned);
-  await runner.partDone(m.job_id, part.id, { ok: true, tags: aligned.length });
+  // Accepted: the result comes to the callback URL; the runner's watchdog waits for it.
+  if (reply.kind === "accepted") await runner.partAccepted(m.job_id, part.id, m.attempt);
+  else await storePartTags(env, runner, init, part, reply.tags);
   return { kind: "ack" };
 }

@@ -1,22 +1,27 @@
-import { z } from "zod";
-import { DEFAULT_TIMEOUT_S, type HttpProviderConfig, ProviderError, type ProviderRequest, type ProviderTag } from "./types";
+import { z } from "@hono/zod-openapi";
+import { DEFAULT_TIMEOUT_S, type HttpProviderConfig, ProviderError, type ProviderReply, type ProviderRequest } from "./types";
 
 const box = z.object({ x1: z.number(), y1: z.number(), x2: z.number(), y2: z.number() });
-export const providerTagSchema = z.object({
-  start_time: z.number().min(0),
-  end_time: z.number().min(0),
-  text: z.string(),
-  track: z.string().optional(),
-  frame_info: z.object({ frame_idx: z.number().int().min(0), box: box.optional() }).optional(),
-  additional_info: z.record(z.string(), z.unknown()).optional(),
-});
+/** A tag as providers send it, in a reply or a callback (times in ms relative to the part). */
+export const providerTagSchema = z
+  .object({
+    start_time: z.number().min(0),
+    end_time: z.number().min(0),
+    text: z.string(),
+    track: z.string().optional(),
+    frame_info: z.object({ frame_idx: z.number().int().min(0), box: box.optional() }).optional(),
+    additional_info: z.record(z.string(), z.unknown()).optional(),
+  })
+  .openapi("ProviderTag");
 export const providerResponseSchema = z.object({ tags: z.array(providerTagSchema) });
+const acceptedSchema = z.object({ accepted: z.literal(true) });
 
 /**
  * Calls an http provider: `POST {url}/v1/tag`. A 4xx reply or a malformed body is a permanent
- * failure of the part; a 5xx, a 429, a network error or a timeout is transient.
+ * failure of the part; a 5xx, a 429, a network error or a timeout is transient. `202
+ * {"accepted": true}` means the result will come to the request's callback_url.
  */
-export async function callHttpProvider(config: HttpProviderConfig, request: ProviderRequest): Promise<ProviderTag[]> {
+export async function callHttpProvider(config: HttpProviderConfig, request: ProviderRequest): Promise<ProviderReply> {
   const timeoutMs = (config.timeout_s ?? DEFAULT_TIMEOUT_S) * 1000;
   let res: Response;
   try {
@@ -42,6 +47,15 @@ export async function callHttpProvider(config: HttpProviderConfig, request: Prov
   } catch {
     throw new ProviderError("Provider answered with a body that is not JSON", false);
   }
+  if (res.status === 202) {
+    if (!request.callback_url || !acceptedSchema.safeParse(body).success) throw new ProviderError('Provider answered 202 without {"accepted": true}', false);
+    return { kind: "accepted" };
+  }
+  return { kind: "tags", tags: parseProviderTags(body) };
+}
+
+/** A result body (`{"tags": [...]}`), from a reply or a callback. */
+export function parseProviderTags(body: unknown) {
   const parsed = providerResponseSchema.safeParse(body);
   if (!parsed.success) throw new ProviderError(`Provider answered with a malformed body: ${parsed.error.issues[0]?.message ?? "invalid"}`, false);
   return parsed.data.tags;

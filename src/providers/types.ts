@@ -10,6 +10,8 @@ export interface HttpProviderConfig {
   url: string;
   timeout_s?: number;
   concurrency?: number;
+  /** How long a part answered with 202 may wait for its callback before it is tried again. */
+  callback_timeout_s?: number;
 }
 
 /** A catalog entry: what a model is and who runs it. */
@@ -46,7 +48,12 @@ export interface ProviderRequest {
     start_ms: number;
     duration_ms: number;
   };
+  /** Where a provider that answers 202 posts the part's result later (single use, expiring). */
+  callback_url?: string;
 }
+
+/** A provider either answers the part's tags or accepts it and calls back later. */
+export type ProviderReply = { kind: "tags"; tags: ProviderTag[] } | { kind: "accepted" };
 
 export class ProviderError extends Error {
   constructor(message: string, readonly transient: boolean) {
@@ -56,3 +63,4 @@ export class ProviderError extends Error {
 
 export const DEFAULT_CONCURRENCY = 8;
 export const DEFAULT_TIMEOUT_S = 120;
+export const DEFAULT_CALLBACK_TIMEOUT_S = 3600;

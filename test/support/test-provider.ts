@@ -6,7 +6,8 @@ import { z } from "zod";
  * A small provider speaking the provider protocol, for tests that need control. Behaviour comes
  * from the request's params: `latency_ms`, `fail_status` (answer it for every part),
  * `fail_first` (answer 503 to the first N calls for each part), `fail_parts` (start_ms values
- * that always answer 503), `tags_per_part`. Requests that break the protocol get a 400, and the
+ * that always answer 503), `tags_per_part`, `accept_async` (answer 202 and leave the result to
+ * the test, which posts it to the recorded callback_url). Requests that break the protocol get a 400, and the
  * server remembers every call so tests can read them at GET /calls.
  */
 const requestSchema = z
@@ -22,6 +23,7 @@ const requestSchema = z
         duration_ms: z.number().int().min(0),
       })
       .strict(),
+    callback_url: z.string().url().optional(),
   })
   .strict();
 
@@ -29,6 +31,7 @@ export interface ProviderCall {
   model: string;
   params: Record<string, unknown>;
   media: z.infer<typeof requestSchema>["media"];
+  callback_url?: string;
   status: number;
 }
 
@@ -55,7 +58,7 @@ export function startTestProvider(port = 0): Promise<{ server: Server; url: stri
         return send(400, { error: "body is not JSON" });
       }
       if (!parsed.success) return send(400, { error: parsed.error.message });
-      const { model, params, media } = parsed.data;
+      const { model, params, media, callback_url } = parsed.data;
       const key = `${model}|${media.url.split("/media/")[0]}|${media.start_ms}`;
       const n = (attempts.get(key) ?? 0) + 1;
       attempts.set(key, n);
@@ -65,8 +68,10 @@ export function startTestProvider(port = 0): Promise<{ server: Server; url: stri
       if (typeof params.fail_status === "number") status = params.fail_status;
       else if (n <= Number(params.fail_first ?? 0)) status = 503;
       else if (failParts.includes(media.start_ms)) status = 503;
-      calls.push({ model, params, media, status });
+      if (status === 200 && params.accept_async === true) status = 202;
+      calls.push({ model, params, media, status, ...(callback_url ? { callback_url } : {}) });
       setTimeout(() => {
+        if (status === 202) return send(202, { accepted: true });
         if (status !== 200) return send(status, { error: `scripted failure ${status}` });
         const count = Number(params.tags_per_part ?? 1);
         const tags = Array.from({ length: count }, (_, i) => ({

@@ -107,7 +107,7 @@ export async function waitFor(qid: string, jobId: string, statuses: string[], ti
   throw new Error(`job ${jobId} did not reach ${statuses.join("/")}: last ${JSON.stringify(last)}`);
 }
 
-export async function providerCalls(model: string): Promise<Array<{ model: string; params: any; media: any; status: number }>> {
+export async function providerCalls(model: string): Promise<Array<{ model: string; params: any; media: any; status: number; callback_url?: string }>> {
   const res = await fetch(`${env.TEST_PROVIDER_URL}/calls?model=${model}`);
   return (await res.json<{ calls: any[] }>()).calls;
 }

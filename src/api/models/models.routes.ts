@@ -22,6 +22,7 @@ export const ModelDefinitionSchema = z
         url: z.url({ protocol: /^https?$/ }),
         timeout_s: z.number().positive().max(3600).optional(),
         concurrency: z.number().int().min(1).max(256).optional(),
+        callback_timeout_s: z.number().positive().max(86_400).optional().describe("How long a part the provider accepted (202) waits for its callback"),
       })
       .strict(),
     default_params: z.record(z.string(), z.unknown()).optional(),

@@ -1,0 +1,33 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../../app-env";
+import { errorResponses, jsonBody, jsonResponse } from "../shared.schemas";
+import { providerTagSchema } from "../../providers/http";
+import { callbackHandler } from "./callbacks.handlers";
+
+export const CallbackBodySchema = z
+  .union([
+    z.object({ tags: z.array(providerTagSchema) }).strict(),
+    z.object({ error: z.string().min(1).max(2000), transient: z.boolean().default(false) }).strict(),
+  ])
+  .openapi("ProviderCallback");
+
+const postCallback = createRoute({
+  method: "post",
+  path: "/callbacks/{token}",
+  tags: ["providers"],
+  summary: "A provider posts a part's deferred result (the signed callback_url of its request)",
+  description:
+    'For providers that answered `202 {"accepted": true}`. The URL is its own credential: single use, bound to the job, part and attempt, expiring. `{"tags": [...]}` as a synchronous reply would carry, or `{"error", "transient"?}`.',
+  security: [],
+  request: { params: z.object({ token: z.string().min(1).max(2000) }), body: jsonBody(CallbackBodySchema) },
+  responses: {
+    200: jsonResponse(z.object({ accepted: z.literal(true), tags: z.number().int() }), "The result is stored"),
+    ...errorResponses(400, 401, 409, 413),
+  },
+});
+
+export function registerCallbacks(app: OpenAPIHono<AppEnv>) {
+  app.openapi(postCallback, callbackHandler);
+}
+
+export type { postCallback };

@@ -1,0 +1,21 @@
+import type { PartRef } from "../jobs/parts";
+import type { RunnerApi } from "../jobs/runner-client";
+import type { JobInit } from "../jobs/runner-types";
+import type { ProviderTag } from "../providers/types";
+import { alignTag } from "../tagstore/align";
+import { markDownloaded, writePartTags } from "../tagstore/write";
+
+/** Stores a part's tags in content time (idempotently) and reports the part done. */
+export async function storePartTags(env: Env, runner: RunnerApi, init: JobInit, part: PartRef, tags: ProviderTag[]): Promise<number> {
+  const fps = typeof init.params.run_config.fps === "number" ? init.params.run_config.fps : undefined;
+  const aligned = tags.map((t) => alignTag(t, part, init.tracks[0]!.name, fps));
+  await writePartTags(env, init, part, aligned);
+  await runner.partDone(init.job_id, part.id, { ok: true, tags: aligned.length });
+  return aligned.length;
+}
+
+/** Records that the model failed on the part (its media was fetched) and reports it. */
+export async function reportTagFailure(env: Env, runner: RunnerApi, init: JobInit, part: PartRef, error: string, transient: boolean): Promise<void> {
+  await markDownloaded(env, init, part);
+  await runner.partDone(init.job_id, part.id, { ok: false, stage: "tag", transient, error });
+}
