@@ -1,7 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import type { PartRef } from "../src/jobs/parts";
 import { runnerName, type JobInit, type PartOutcome, type QueueMessage, type StartResult } from "../src/jobs/runner-types";
-import { DEFAULT_CALLBACK_TIMEOUT_S, DEFAULT_TIMEOUT_S } from "../src/providers/types";
+import { DEFAULT_TIMEOUT_S, SLOT_WAIT_MS } from "../src/providers/types";
+
 import { type JobState, type PartRow, RunnerStore } from "./runner-store";
 import { insertJobRow, writeSnapshot } from "./snapshot";
 
@@ -100,12 +101,26 @@ export class TagRunner extends DurableObject<Env> {
    * The provider accepted the part and will post its result to the part's callback URL: the
    * part now waits up to the provider's callback_timeout_s, then the watchdog sends it again.
    */
-  async partAccepted(jobId: string, partId: string, attempt: number): Promise<void> {
+  async partAccepted(jobId: string, partId: string, attempt: number, waitMs: number): Promise<void> {
     const job = this.store.job();
     if (!job || job.id !== jobId || job.status !== "running") return;
     const part = this.store.part(partId);
     if (!part || part.state !== "inflight" || part.attempts !== attempt) return;
-    this.store.setPart(partId, { deadline: Date.now() + (job.init.provider.callback_timeout_s ?? DEFAULT_CALLBACK_TIMEOUT_S) * 1000 });
+    this.store.setPart(partId, { deadline: Date.now() + waitMs });
+    await this.arm();
+  }
+
+  /**
+   * Every provider of the model was busy: the part goes back to the queue for later, as the same
+   * attempt (waiting for a slot is not a failure).
+   */
+  async partDeferred(jobId: string, partId: string, attempt: number, delaySeconds: number): Promise<void> {
+    const job = this.store.job();
+    if (!job || job.id !== jobId || job.status !== "running") return;
+    const part = this.store.part(partId);
+    if (!part || part.state !== "inflight" || part.attempts !== attempt) return;
+    this.store.setPart(partId, { deadline: Date.now() + delaySeconds * 1000 + this.partTimeoutMs(job) });
+    await this.env.PARTS.send(this.message(job, part.ref, attempt), { delaySeconds });
     await this.arm();
   }
 
@@ -194,7 +209,9 @@ export class TagRunner extends DurableObject<Env> {
   }
 
   private partTimeoutMs(job: JobState): number {
-    return (job.init.provider.timeout_s ?? DEFAULT_TIMEOUT_S) * 1000 + PART_SLACK_MS;
+    // A part may wait for a slot, then try each provider in turn before it reports.
+    const calls = job.init.providers.reduce((sum, p) => sum + (p.timeout_s ?? DEFAULT_TIMEOUT_S) * 1000, 0);
+    return SLOT_WAIT_MS + calls + PART_SLACK_MS;
   }
 
   private message(job: JobState, part: PartRef, attempt: number): QueueMessage {

@@ -8,6 +8,7 @@ import { validationHook } from "./api/validation";
 import { registerContents } from "./api/contents/contents.routes";
 import { registerCallbacks } from "./api/callbacks/callbacks.routes";
 import { registerMedia } from "./api/media/media.routes";
+import { registerProviders } from "./api/providers/providers.routes";
 import { registerModels } from "./api/models/models.routes";
 import { registerStatus } from "./api/status/status.routes";
 import { registerTagging } from "./api/tagging/tagging.routes";
@@ -58,6 +59,7 @@ export function buildApp() {
   registerContents(app);
   registerMedia(app);
   registerCallbacks(app);
+  registerProviders(app);
   registerStatus(app);
   registerTagging(app);
   registerTags(app);

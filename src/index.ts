@@ -3,6 +3,7 @@ import { consumeBatch } from "./pipeline/consumer";
 import { scheduled } from "./live/cron";
 
 export { TagRunner } from "../durable-objects/tag-runner";
+export { ProviderState } from "../durable-objects/provider-state";
 
 const app = buildApp();
 

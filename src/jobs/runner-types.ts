@@ -1,6 +1,6 @@
 import type { EffectiveOptions, ModelType } from "./options";
 import type { PartRef } from "./parts";
-import type { HttpProviderConfig, TrackInfo } from "../providers/types";
+import type { ProviderConfig, TrackInfo } from "../providers/types";
 
 /** The parameters a job ran with, in the contract's TagArgs shape. */
 export interface TagArgs {
@@ -26,7 +26,8 @@ export interface JobInit {
   target_qid: string;
   params: TagArgs;
   tracks: TrackInfo[];
-  provider: HttpProviderConfig;
+  /** The model's providers in preference order. */
+  providers: ProviderConfig[];
   concurrency: number;
   created_at: number;
 }

@@ -1,12 +1,12 @@
 import { runnerByName } from "../jobs/runner-client";
 import type { QueueMessage } from "../jobs/runner-types";
-import { callHttpProvider } from "../providers/http";
-import { ProviderError } from "../providers/types";
+import { DEFAULT_CALLBACK_TIMEOUT_S, ProviderError } from "../providers/types";
 import { FetchError } from "../sources/safe-fetch";
 import { callbackUrl } from "./callback-url";
 import type { Outcome } from "./outcome";
 import { preparePartMedia } from "./part-media";
 import { reportTagFailure, storePartTags } from "./part-result";
+import { callProviders } from "./provider-chain";
 
 type PartMessage = Extract<QueueMessage, { type: "part" }>;
 
@@ -28,10 +28,14 @@ export async function handlePart(env: Env, m: PartMessage): Promise<Outcome> {
   // Progress is reported while the provider works: it need not delay the call.
   const fetched = runner.partFetched(m.job_id, part.id);
 
-  let reply;
+  let result;
   try {
-    const callback_url = await callbackUrl(env, init, m.runner, part.id, m.attempt);
-    reply = await callHttpProvider(init.provider, { model: init.model, params: init.params.run_config, media, callback_url });
+    result = await callProviders(env, init, part.id, m.attempt, async (provider) => ({
+      model: init.model,
+      params: init.params.run_config,
+      media,
+      callback_url: await callbackUrl(env, init, m.runner, part.id, m.attempt, provider),
+    }));
   } catch (e) {
     await fetched;
     if (!(e instanceof ProviderError)) throw e;
@@ -39,8 +43,14 @@ export async function handlePart(env: Env, m: PartMessage): Promise<Outcome> {
     return { kind: "ack" };
   }
   await fetched;
+  if (result.kind === "busy") {
+    // Waiting for a slot is no failure: the runner sends the part again shortly, same attempt.
+    await runner.partDeferred(m.job_id, part.id, m.attempt, 1);
+    return { kind: "ack" };
+  }
+  const { reply, provider } = result;
   // Accepted: the result comes to the callback URL; the runner's watchdog waits for it.
-  if (reply.kind === "accepted") await runner.partAccepted(m.job_id, part.id, m.attempt);
+  if (reply.kind === "accepted") await runner.partAccepted(m.job_id, part.id, m.attempt, (provider.callback_timeout_s ?? DEFAULT_CALLBACK_TIMEOUT_S) * 1000);
   else await storePartTags(env, runner, init, part, reply.tags);
   return { kind: "ack" };
 }

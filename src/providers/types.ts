@@ -7,12 +7,18 @@ export interface TrackInfo {
 
 export interface HttpProviderConfig {
   kind: "http";
+  /** The provider's id in GET /providers; by default `http:` and its URL. */
+  name?: string;
   url: string;
   timeout_s?: number;
   concurrency?: number;
   /** How long a part answered with 202 may wait for its callback before it is tried again. */
   callback_timeout_s?: number;
+  /** How long the provider is skipped after it kept failing, before a trial call. */
+  cooldown_s?: number;
 }
+
+export type ProviderConfig = HttpProviderConfig;
 
 /** A catalog entry: what a model is and who runs it. */
 export interface ModelDefinition {
@@ -20,7 +26,10 @@ export interface ModelDefinition {
   description: string;
   type: ModelType;
   tag_tracks: TrackInfo[];
-  provider: HttpProviderConfig;
+  /** The preferred provider (the first of `providers`). */
+  provider: ProviderConfig;
+  /** Every provider in preference order; absent in entries stored before fallbacks existed. */
+  providers?: ProviderConfig[];
   default_params?: Record<string, unknown>;
   /** JSON Schema of `model_params`; jobs whose params break it are refused. */
   params_schema?: Record<string, unknown>;
@@ -64,3 +73,5 @@ export class ProviderError extends Error {
 export const DEFAULT_CONCURRENCY = 8;
 export const DEFAULT_TIMEOUT_S = 120;
 export const DEFAULT_CALLBACK_TIMEOUT_S = 3600;
+/** How long a part waits for a free slot at a busy provider before it is put back for later. */
+export const SLOT_WAIT_MS = 10_000;

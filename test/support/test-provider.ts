@@ -8,7 +8,8 @@ import { z } from "zod";
  * `fail_first` (answer 503 to the first N calls for each part), `fail_parts` (start_ms values
  * that always answer 503), `tags_per_part`, `accept_async` (answer 202 and leave the result to
  * the test, which posts it to the recorded callback_url). Requests that break the protocol get a 400, and the
- * server remembers every call so tests can read them at GET /calls.
+ * server remembers every call so tests can read them at GET /calls. Under /p/<name>/ it acts as
+ * a separate provider whose load (requests served at once, and the most ever) is at GET /p/<name>/stats.
  */
 const requestSchema = z
   .object({
@@ -38,16 +39,28 @@ export interface ProviderCall {
 export function startTestProvider(port = 0): Promise<{ server: Server; url: string }> {
   const calls: ProviderCall[] = [];
   const attempts = new Map<string, number>();
+  // Virtual providers under /p/<name>: each counts the requests it is serving at once.
+  const load = new Map<string, { now: number; max: number; calls: number }>();
   const server = createServer((req, res) => {
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(body));
     };
-    if (req.method === "GET" && req.url?.startsWith("/calls")) {
-      const model = new URL(req.url, "http://x").searchParams.get("model");
+    const virtual = /^\/p\/([\w-]+)(\/.*)$/.exec(req.url ?? "");
+    const name = virtual?.[1] ?? "";
+    const path = virtual?.[2] ?? req.url ?? "";
+    if (req.method === "GET" && path === "/stats") return send(200, load.get(name) ?? { now: 0, max: 0, calls: 0 });
+    if (req.method === "GET" && path.startsWith("/calls")) {
+      const model = new URL(path, "http://x").searchParams.get("model");
       return send(200, { calls: model ? calls.filter((c) => c.model === model) : calls });
     }
-    if (req.method !== "POST" || req.url !== "/v1/tag") return send(404, { error: "not found" });
+    if (req.method !== "POST" || path !== "/v1/tag") return send(404, { error: "not found" });
+    const l = load.get(name) ?? { now: 0, max: 0, calls: 0 };
+    load.set(name, l);
+    l.now++;
+    l.calls++;
+    l.max = Math.max(l.max, l.now);
+    res.on("close", () => l.now--);
     let raw = "";
     req.on("data", (d) => (raw += d));
     req.on("end", () => {

@@ -43,12 +43,16 @@ export async function expectError(res: Response, status: number, code?: string |
   return body.error;
 }
 
-/** Registers a model served by the loopback test provider. */
+/**
+ * Registers a model served by the loopback test provider. Each test model is its own provider
+ * (named `test-<model>`): their scripted failures must not trip each other's circuit breakers.
+ */
 export async function registerModel(name: string, extra: Record<string, unknown> = {}) {
+  const provider = { kind: "http", url: env.TEST_PROVIDER_URL, name: `test-${name}`, ...((extra.provider as Record<string, unknown> | undefined) ?? {}) };
   await json(
     await call("PUT", `/models/${name}`, {
       token: ADMIN,
-      body: { description: `test model ${name}`, type: "video", provider: { kind: "http", url: env.TEST_PROVIDER_URL }, ...extra },
+      body: { description: `test model ${name}`, type: "video", ...extra, ...(extra.providers ? {} : { provider }) },
     }),
     200,
   );

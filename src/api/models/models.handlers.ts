@@ -4,6 +4,7 @@ import { requireSystem } from "../../auth/principal";
 import { db } from "../../db/client";
 import { badRequest, notFound } from "../../errors";
 import { builtinModels, defaultTracks, deleteStoredModel, findModel, listModels, putModel } from "../../providers/catalog";
+import { providerId } from "../../providers/identity";
 import { paramsError, schemaProblem } from "../../providers/params";
 import type { ModelDefinition } from "../../providers/types";
 import type { deleteModel as DeleteRoute, getModel as GetRoute, listModels as ListRoute, putModel as PutRoute } from "./models.routes";
@@ -32,12 +33,17 @@ export const putModelHandler: RouteHandler<typeof PutRoute, AppEnv> = async (c) 
     const bad = paramsError(body.params_schema, body.default_params ?? {});
     if (bad) throw badRequest(`default_params do not satisfy params_schema: ${bad}`);
   }
+  const providers = body.providers ?? [body.provider!];
+  const ids = providers.map(providerId);
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup) throw badRequest(`Provider ${dup} is listed twice`);
   const def: ModelDefinition = {
     name: model,
     description: body.description,
     type: body.type,
     tag_tracks: body.tag_tracks ?? defaultTracks(model),
-    provider: body.provider,
+    provider: providers[0]!,
+    providers,
     ...(body.default_params ? { default_params: body.default_params } : {}),
     ...(body.params_schema ? { params_schema: body.params_schema } : {}),
   };

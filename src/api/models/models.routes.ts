@@ -8,6 +8,19 @@ export const ModelSpecSchema = z
   .object({ name: z.string(), description: z.string(), type: z.enum(["frame", "video", "audio", "processor"]), tag_tracks: z.array(TrackInfoSchema) })
   .openapi("ModelSpec");
 
+const ProviderConfigSchema = z
+  .object({
+    kind: z.literal("http"),
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, "provider names are letters, digits and _ . : -").optional(),
+    url: z.url({ protocol: /^https?$/ }),
+    timeout_s: z.number().positive().max(3600).optional(),
+    concurrency: z.number().int().min(1).max(256).optional().describe("Parts in flight at this provider, across all jobs"),
+    callback_timeout_s: z.number().positive().max(86_400).optional().describe("How long a part the provider accepted (202) waits for its callback"),
+    cooldown_s: z.number().positive().max(3600).optional().describe("How long the provider is skipped after repeated failures"),
+  })
+  .strict()
+  .openapi("ProviderConfig");
+
 export const ModelDefinitionSchema = z
   .object({
     description: z.string().max(500).default(""),
@@ -16,15 +29,8 @@ export const ModelDefinitionSchema = z
       .array(z.object({ name: z.string().regex(/^[a-z0-9_]{1,64}$/, "track names are lower-case letters, digits and '_'"), label: z.string().min(1).max(100) }).strict())
       .min(1)
       .optional(),
-    provider: z
-      .object({
-        kind: z.literal("http"),
-        url: z.url({ protocol: /^https?$/ }),
-        timeout_s: z.number().positive().max(3600).optional(),
-        concurrency: z.number().int().min(1).max(256).optional(),
-        callback_timeout_s: z.number().positive().max(86_400).optional().describe("How long a part the provider accepted (202) waits for its callback"),
-      })
-      .strict(),
+    provider: ProviderConfigSchema.optional().describe("The model's provider (or give `providers`)"),
+    providers: z.array(ProviderConfigSchema).min(1).max(8).optional().describe("Several providers in preference order: a provider that keeps failing is skipped for a cool-down and the next one is used"),
     default_params: z.record(z.string(), z.unknown()).optional(),
     params_schema: z
       .record(z.string(), z.unknown())
@@ -32,6 +38,7 @@ export const ModelDefinitionSchema = z
       .describe("JSON Schema (2020-12) of model_params; POST /{qid}/tag refuses params that break it"),
   })
   .strict()
+  .refine((d) => (d.provider === undefined) !== (d.providers === undefined), { message: "give exactly one of provider and providers", path: ["provider"] })
   .openapi("ModelDefinition");
 
 export const ModelDetailSchema = ModelSpecSchema.extend({

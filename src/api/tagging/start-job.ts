@@ -7,6 +7,7 @@ import { badRequest, forbidden } from "../../errors";
 import { effectiveOptions, type ContentFacts, type OptionsInput } from "../../jobs/options";
 import type { JobInit, TagArgs } from "../../jobs/runner-types";
 import { findModel } from "../../providers/catalog";
+import { providersOf } from "../../providers/identity";
 import { paramsError } from "../../providers/params";
 import { DEFAULT_CONCURRENCY } from "../../providers/types";
 
@@ -62,7 +63,7 @@ export async function prepareJob(env: Env, principal: Principal, content: Conten
     target_qid: eff.destination_qid || content.qid,
     params,
     tracks: model.tag_tracks,
-    provider: model.provider,
+    providers: providersOf(model),
     concurrency: model.provider.concurrency ?? DEFAULT_CONCURRENCY,
     created_at: Date.now(),
   };

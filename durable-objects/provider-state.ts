@@ -1,0 +1,199 @@
+import { DurableObject } from "cloudflare:workers";
+
+/** What GET /providers shows of one provider. */
+export interface ProviderHealth {
+  status: "ok" | "degraded" | "down";
+  in_flight: number;
+  last_success_at: number | null;
+  last_error_at: number | null;
+  last_error: string | null;
+  /** Calls and failures over the last WINDOW_MINUTES minutes. */
+  calls: number;
+  errors: number;
+  error_rate: number;
+  window_minutes: number;
+  consecutive_failures: number;
+  /** While down: when the next trial call is allowed. */
+  retry_at: number | null;
+}
+
+export type Acquired = { granted: true } | { granted: false; reason: "down" | "busy"; retry_at: number | null };
+
+export interface CallOutcome {
+  ok: boolean;
+  /** Failures that say nothing about the provider's health (a 4xx for one part) do not count. */
+  counts: boolean;
+  error?: string;
+}
+
+/** Consecutive failures that open the circuit, and how long it stays open before a trial call. */
+const TRIP_AFTER = 3;
+const DEFAULT_COOLDOWN_MS = 30_000;
+const WINDOW_MINUTES = 5;
+const DEGRADED_RATE = 0.2;
+// Fewer calls than this say too little for a rate to mean anything.
+const MIN_CALLS_FOR_RATE = 3;
+
+interface Waiter {
+  lease: string;
+  limit: number;
+  leaseMs: number;
+  resolve: (a: Acquired) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * One per provider (named by its id): the slots every job shares (leases, so a crashed consumer
+ * cannot hold one forever), the circuit breaker, and the health figures. Waiting consumers are
+ * parked in memory, at most one per part in flight, and get the next free slot first.
+ */
+export class ProviderState extends DurableObject<Env> {
+  private waiters: Waiter[] = [];
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)`);
+    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS minutes (minute INTEGER PRIMARY KEY, calls INTEGER NOT NULL, errors INTEGER NOT NULL)`);
+    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS breaker (
+      k INTEGER PRIMARY KEY CHECK (k = 1), consecutive INTEGER NOT NULL DEFAULT 0, open_until INTEGER NOT NULL DEFAULT 0,
+      trial TEXT, last_success_at INTEGER, last_error_at INTEGER, last_error TEXT)`);
+    ctx.storage.sql.exec(`INSERT OR IGNORE INTO breaker (k) VALUES (1)`);
+  }
+
+  /**
+   * A slot for `lease`, unless the provider is down (circuit open) or all `limit` slots are taken
+   * for longer than `waitMs`. A lease already held is granted again (a repeated delivery).
+   * `lastResort`: the caller has no other provider, so the circuit does not turn it away.
+   */
+  async acquire(lease: string, limit: number, leaseMs: number, waitMs: number, cooldownMs = DEFAULT_COOLDOWN_MS, lastResort = false): Promise<Acquired> {
+    const now = Date.now();
+    this.expireLeases(now);
+    if (this.ctx.storage.sql.exec("SELECT 1 FROM leases WHERE id = ?", lease).toArray().length > 0) return { granted: true };
+    const b = this.breaker();
+    if (!lastResort && b.open_until > now) return { granted: false, reason: "down", retry_at: b.open_until };
+    if (!lastResort && b.consecutive >= TRIP_AFTER) {
+      // Cool-down over: one trial call at a time decides whether the provider is back.
+      if (b.trial && this.leaseExists(b.trial)) return { granted: false, reason: "down", retry_at: now + cooldownMs };
+      this.ctx.storage.sql.exec("UPDATE breaker SET trial = ? WHERE k = 1", lease);
+      this.grant(lease, leaseMs, now);
+      return { granted: true };
+    }
+    if (this.inFlight() < limit) {
+      this.grant(lease, leaseMs, now);
+      return { granted: true };
+    }
+    if (waitMs <= 0) return { granted: false, reason: "busy", retry_at: null };
+    return new Promise<Acquired>((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w.lease !== lease);
+        resolve({ granted: false, reason: "busy", retry_at: null });
+      }, waitMs);
+      this.waiters.push({ lease, limit, leaseMs, resolve, timer });
+    });
+  }
+
+  /** Frees the slot and records how the call went; the next waiter gets the slot at once. */
+  async finish(lease: string, outcome: CallOutcome, cooldownMs = DEFAULT_COOLDOWN_MS): Promise<void> {
+    const now = Date.now();
+    const held = this.leaseExists(lease);
+    this.ctx.storage.sql.exec("DELETE FROM leases WHERE id = ?", lease);
+    if (held) this.record(outcome, now, lease, cooldownMs);
+    this.handOver(now);
+  }
+
+  /** Keeps a slot longer: the provider accepted the part and works on it until its callback. */
+  async extend(lease: string, leaseMs: number): Promise<void> {
+    this.ctx.storage.sql.exec("UPDATE leases SET expires_at = ? WHERE id = ?", Date.now() + leaseMs, lease);
+  }
+
+  /** Frees the slot without a verdict (the part was stopped, or the work was handed to a callback). */
+  async release(lease: string): Promise<void> {
+    this.ctx.storage.sql.exec("DELETE FROM leases WHERE id = ?", lease);
+    this.handOver(Date.now());
+  }
+
+  async health(): Promise<ProviderHealth> {
+    const now = Date.now();
+    this.expireLeases(now);
+    const b = this.breaker();
+    const since = Math.floor(now / 60_000) - WINDOW_MINUTES + 1;
+    const w = this.ctx.storage.sql.exec<{ calls: number | null; errors: number | null }>("SELECT SUM(calls) AS calls, SUM(errors) AS errors FROM minutes WHERE minute >= ?", since).one();
+    const calls = w.calls ?? 0;
+    const errors = w.errors ?? 0;
+    const rate = calls > 0 ? errors / calls : 0;
+    const down = b.open_until > now || b.consecutive >= TRIP_AFTER;
+    return {
+      status: down ? "down" : calls >= MIN_CALLS_FOR_RATE && rate > DEGRADED_RATE ? "degraded" : "ok",
+      in_flight: this.inFlight(),
+      last_success_at: b.last_success_at,
+      last_error_at: b.last_error_at,
+      last_error: b.last_error,
+      calls,
+      errors,
+      error_rate: Math.round(rate * 1000) / 1000,
+      window_minutes: WINDOW_MINUTES,
+      consecutive_failures: b.consecutive,
+      retry_at: down ? Math.max(b.open_until, now) : null,
+    };
+  }
+
+  private record(outcome: CallOutcome, now: number, lease: string, cooldownMs: number) {
+    if (!outcome.counts) return;
+    const minute = Math.floor(now / 60_000);
+    this.ctx.storage.sql.exec(
+      "INSERT INTO minutes (minute, calls, errors) VALUES (?, 1, ?) ON CONFLICT (minute) DO UPDATE SET calls = calls + 1, errors = errors + excluded.errors",
+      minute,
+      outcome.ok ? 0 : 1,
+    );
+    this.ctx.storage.sql.exec("DELETE FROM minutes WHERE minute < ?", minute - 60);
+    const b = this.breaker();
+    if (outcome.ok) {
+      this.ctx.storage.sql.exec("UPDATE breaker SET consecutive = 0, open_until = 0, trial = NULL, last_success_at = ? WHERE k = 1", now);
+      return;
+    }
+    const consecutive = b.consecutive + 1;
+    // The failed trial, or the failure that reaches the limit, opens the circuit for a cool-down.
+    const opens = consecutive >= TRIP_AFTER && (b.consecutive < TRIP_AFTER || b.trial === lease);
+    this.ctx.storage.sql.exec(
+      "UPDATE breaker SET consecutive = ?, open_until = ?, trial = CASE WHEN trial = ? THEN NULL ELSE trial END, last_error_at = ?, last_error = ? WHERE k = 1",
+      consecutive,
+      opens ? now + cooldownMs : b.open_until,
+      lease,
+      now,
+      (outcome.error ?? "failed").slice(0, 500),
+    );
+  }
+
+  private handOver(now: number) {
+    while (this.waiters.length > 0 && this.inFlight() < this.waiters[0]!.limit) {
+      const next = this.waiters.shift()!;
+      clearTimeout(next.timer);
+      this.grant(next.lease, next.leaseMs, now);
+      next.resolve({ granted: true });
+    }
+  }
+
+  private grant(lease: string, leaseMs: number, now: number) {
+    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO leases (id, expires_at) VALUES (?, ?)", lease, now + leaseMs);
+  }
+
+  private expireLeases(now: number) {
+    this.ctx.storage.sql.exec("DELETE FROM leases WHERE expires_at <= ?", now);
+  }
+
+  private leaseExists(lease: string): boolean {
+    return this.ctx.storage.sql.exec("SELECT 1 FROM leases WHERE id = ?", lease).toArray().length > 0;
+  }
+
+  private inFlight(): number {
+    return this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM leases").one().n;
+  }
+
+  private breaker() {
+    return this.ctx.storage.sql
+      .exec<{ consecutive: number; open_until: number; trial: string | null; last_success_at: number | null; last_error_at: number | null; last_error: string | null }>(
+        "SELECT consecutive, open_until, trial, last_success_at, last_error_at, last_error FROM breaker WHERE k = 1",
+      )
+      .one();
+  }
+}

@@ -1,0 +1,41 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { AppEnv } from "../../app-env";
+import { isSystem } from "../../auth/principal";
+import { db } from "../../db/client";
+import { isoTime } from "../../jobs/time";
+import { providerState } from "../../pipeline/provider-chain";
+import { listModels } from "../../providers/catalog";
+import { providerId, providersOf } from "../../providers/identity";
+import { DEFAULT_CONCURRENCY, type ProviderConfig } from "../../providers/types";
+import type { listProviders as ListRoute } from "./providers.routes";
+
+const iso = (ms: number | null) => (ms === null ? null : isoTime(ms));
+
+export const listProvidersHandler: RouteHandler<typeof ListRoute, AppEnv> = async (c) => {
+  const admin = isSystem(c.get("identity"));
+  const byId = new Map<string, { config: ProviderConfig; models: string[] }>();
+  for (const model of await listModels(c.env, db(c.env))) {
+    for (const p of providersOf(model)) {
+      const id = providerId(p);
+      const entry = byId.get(id) ?? { config: p, models: [] };
+      entry.models.push(model.name);
+      byId.set(id, entry);
+    }
+  }
+  // One small RPC per provider; a catalog has a handful of them.
+  const providers = await Promise.all(
+    [...byId.entries()].map(async ([id, { config, models }]) => {
+      const h = await providerState(c.env, id).health();
+      return {
+        id,
+        kind: config.kind,
+        ...(admin ? { url: config.url } : {}),
+        concurrency: config.concurrency ?? DEFAULT_CONCURRENCY,
+        models: models.sort(),
+        health: { ...h, last_success_at: iso(h.last_success_at), last_error_at: iso(h.last_error_at), retry_at: iso(h.retry_at) },
+      };
+    }),
+  );
+  providers.sort((a, b) => a.id.localeCompare(b.id));
+  return c.json({ providers }, 200);
+};

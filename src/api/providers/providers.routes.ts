@@ -1,0 +1,45 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../../app-env";
+import { errorResponses, jsonResponse } from "../shared.schemas";
+import { listProvidersHandler } from "./providers.handlers";
+
+const ProviderHealthSchema = z
+  .object({
+    status: z.enum(["ok", "degraded", "down"]).describe("down: skipped after repeated failures until a trial call succeeds; degraded: more than 20% of calls failed"),
+    in_flight: z.number().int().describe("Parts at the provider now, across all jobs"),
+    last_success_at: z.string().nullable(),
+    last_error_at: z.string().nullable(),
+    last_error: z.string().nullable(),
+    calls: z.number().int(),
+    errors: z.number().int(),
+    error_rate: z.number().describe("errors / calls over the window"),
+    window_minutes: z.number().int(),
+    consecutive_failures: z.number().int(),
+    retry_at: z.string().nullable().describe("While down: when the next trial call is allowed"),
+  })
+  .openapi("ProviderHealth");
+
+const ProviderSchema = z
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    url: z.string().optional().describe("System administrators only"),
+    concurrency: z.number().int().describe("Parts in flight at this provider, across all jobs"),
+    models: z.array(z.string()),
+    health: ProviderHealthSchema,
+  })
+  .openapi("Provider");
+
+const listProviders = createRoute({
+  method: "get",
+  path: "/providers",
+  tags: ["providers"],
+  summary: "Every provider of the catalog: the models it serves, its health and its load",
+  responses: { 200: jsonResponse(z.object({ providers: z.array(ProviderSchema) }), "Providers"), ...errorResponses(401) },
+});
+
+export function registerProviders(app: OpenAPIHono<AppEnv>) {
+  app.openapi(listProviders, listProvidersHandler);
+}
+
+export type { listProviders };

@@ -1,0 +1,72 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+
+const stub = (name: string) => env.PROVIDER_STATE.getByName(name);
+const fail = { ok: false, counts: true, error: "Provider answered 503" };
+const ok = { ok: true, counts: true };
+
+describe("ProviderState: slots, circuit breaker, health", () => {
+  it("opens after three failures in a row, allows one trial after the cool-down, and closes on its success", async () => {
+    const p = stub("breaker-1");
+    for (const l of ["a", "b", "c"]) {
+      expect(await p.acquire(l, 8, 60_000, 0, 200)).toEqual({ granted: true });
+      await p.finish(l, fail, 200);
+    }
+    expect((await p.health()).status).toBe("down");
+    expect(await p.acquire("d", 8, 60_000, 0, 200)).toMatchObject({ granted: false, reason: "down" });
+    // The last resort is never turned away.
+    expect(await p.acquire("d", 8, 60_000, 0, 200, true)).toEqual({ granted: true });
+    await p.release("d");
+    await new Promise((r) => setTimeout(r, 250));
+    expect(await p.acquire("trial", 8, 60_000, 0, 200)).toEqual({ granted: true });
+    // One trial at a time.
+    expect(await p.acquire("other", 8, 60_000, 0, 200)).toMatchObject({ granted: false, reason: "down" });
+    await p.finish("trial", ok, 200);
+    const h = await p.health();
+    expect(h).toMatchObject({ status: "degraded", consecutive_failures: 0, calls: 4, errors: 3, retry_at: null });
+    expect(h.last_success_at).toEqual(expect.any(Number));
+  });
+
+  it("re-opens when the trial fails", async () => {
+    const p = stub("breaker-2");
+    for (const l of ["a", "b", "c"]) {
+      await p.acquire(l, 8, 60_000, 0, 100);
+      await p.finish(l, fail, 100);
+    }
+    await new Promise((r) => setTimeout(r, 150));
+    expect(await p.acquire("trial", 8, 60_000, 0, 100)).toEqual({ granted: true });
+    await p.finish("trial", fail, 100);
+    expect(await p.acquire("next", 8, 60_000, 0, 100)).toMatchObject({ granted: false, reason: "down" });
+  });
+
+  it("does not count a part's own permanent failure against the provider, nor a repeated finish", async () => {
+    const p = stub("breaker-3");
+    for (const l of ["a", "b", "c", "d"]) {
+      await p.acquire(l, 8, 60_000, 0);
+      await p.finish(l, { ok: false, counts: false, error: "Provider answered 422" });
+    }
+    await p.acquire("e", 8, 60_000, 0);
+    await p.finish("e", fail);
+    await p.finish("e", fail);
+    expect(await p.health()).toMatchObject({ status: "ok", calls: 1, errors: 1, consecutive_failures: 1 });
+  });
+
+  it("shares its slots: a full provider makes callers wait, hands a freed slot to the first waiter, and expires lost leases", async () => {
+    const p = stub("slots-1");
+    expect(await p.acquire("x1", 2, 60_000, 0)).toEqual({ granted: true });
+    expect(await p.acquire("x2", 2, 60_000, 0)).toEqual({ granted: true });
+    // A repeated delivery of a part that holds a slot gets it again, without a second slot.
+    expect(await p.acquire("x1", 2, 60_000, 0)).toEqual({ granted: true });
+    expect(await p.acquire("x3", 2, 60_000, 0)).toEqual({ granted: false, reason: "busy", retry_at: null });
+    const waiting = p.acquire("x3", 2, 60_000, 5_000);
+    await p.finish("x1", ok);
+    expect(await waiting).toEqual({ granted: true });
+    expect((await p.health()).in_flight).toBe(2);
+    // A lease whose holder vanished frees itself.
+    expect(await p.acquire("short", 3, 50, 0)).toEqual({ granted: true });
+    await new Promise((r) => setTimeout(r, 80));
+    expect((await p.health()).in_flight).toBe(2);
+    // A waiter that gets no slot in time is told so.
+    expect(await p.acquire("x4", 2, 60_000, 100)).toEqual({ granted: false, reason: "busy", retry_at: null });
+  });
+});
