@@ -1,7 +1,7 @@
 import { signPayload, verifyPayload } from "../auth/signed-payload";
 import type { JobInit } from "../jobs/runner-types";
 import { providerId } from "../providers/identity";
-import { DEFAULT_CALLBACK_TIMEOUT_S, type ProviderConfig } from "../providers/types";
+import { DEFAULT_CALLBACK_TIMEOUT_S, type HttpProviderConfig } from "../providers/types";
 
 /** What a callback token names: the job, its runner, the part, the dispatch attempt and the provider. */
 export interface CallbackTarget {
@@ -15,7 +15,7 @@ export interface CallbackTarget {
 /** Slack over the wait, so that a callback the runner still waits for is never refused as expired. */
 const EXPIRY_SLACK_S = 300;
 
-export async function callbackUrl(env: Env, init: JobInit, runner: string, partId: string, attempt: number, provider: ProviderConfig): Promise<string> {
+export async function callbackUrl(env: Env, init: JobInit, runner: string, partId: string, attempt: number, provider: HttpProviderConfig): Promise<string> {
   const ttl = (provider.callback_timeout_s ?? DEFAULT_CALLBACK_TIMEOUT_S) + EXPIRY_SLACK_S;
   const target: CallbackTarget = { j: init.job_id, r: runner, p: partId, a: attempt, v: providerId(provider) };
   return `${env.PUBLIC_BASE_URL.replace(/\/$/, "")}/callbacks/${await signPayload(env, "callback", { ...target }, ttl)}`;

@@ -1,6 +1,7 @@
 import type { PartRef } from "../jobs/parts";
 import type { JobInit } from "../jobs/runner-types";
 import type { ProviderRequest } from "../providers/types";
+import type { PartBytes } from "../providers/workers-ai/media";
 import { isR2, r2Key, readSource } from "../sources/bytes";
 import { signMediaUrl } from "../sources/media-url";
 import { FetchError } from "../sources/safe-fetch";
@@ -20,22 +21,31 @@ function concat(a: ArrayBuffer, b: ArrayBuffer): Uint8Array {
   return out;
 }
 
+export interface PreparedMedia {
+  /** What an http provider is sent. */
+  media: ProviderRequest["media"];
+  /** Where the bytes are in R2, for providers that read them there (Workers AI); null for a remote source. */
+  bytes: PartBytes | null;
+}
+
 /**
  * Makes sure the part's media is in R2 (fetched once per content, stream and part) and answers
  * what the provider is sent. Processor models get the source itself and fetch what they need.
  * Throws FetchError when the source cannot be read.
  */
-export async function preparePartMedia(env: Env, init: JobInit, part: PartRef): Promise<ProviderRequest["media"]> {
+export async function preparePartMedia(env: Env, init: JobInit, part: PartRef): Promise<PreparedMedia> {
   const base = { content_type: part.content_type, start_ms: part.start_ms, duration_ms: part.duration_ms };
   if (part.kind === "range") {
-    const url = isR2(part.source) ? await signMediaUrl(env, r2Key(part.source)) : part.source;
-    return { ...base, url, kind: "range" };
+    if (!isR2(part.source)) return { media: { ...base, url: part.source, kind: "range" }, bytes: null };
+    const key = r2Key(part.source);
+    return { media: { ...base, url: await signMediaUrl(env, key), kind: "range" }, bytes: { key, offset_ms: part.start_ms } };
   }
   const kind = part.kind === "image" ? "image" : init.model_type === "audio" ? "audio" : "video";
   // A whole uploaded file needs no copy, but it must be there.
   if (isR2(part.source) && !part.byterange && !part.init) {
-    if (!(await env.BUCKET.head(r2Key(part.source)))) throw new FetchError(`No uploaded file at ${r2Key(part.source)}`, false);
-    return { ...base, url: await signMediaUrl(env, r2Key(part.source)), kind };
+    const key = r2Key(part.source);
+    if (!(await env.BUCKET.head(key))) throw new FetchError(`No uploaded file at ${key}`, false);
+    return { media: { ...base, url: await signMediaUrl(env, key), kind }, bytes: { key, offset_ms: 0 } };
   }
   const key = await partKey(init, part);
   if (!(await env.BUCKET.head(key))) {
@@ -44,5 +54,5 @@ export async function preparePartMedia(env: Env, init: JobInit, part: PartRef): 
     if (part.init) bytes = concat(await readSource(env, part.init), bytes as ArrayBuffer);
     await env.BUCKET.put(key, bytes, { httpMetadata: { contentType: part.content_type } });
   }
-  return { ...base, url: await signMediaUrl(env, key), kind };
+  return { media: { ...base, url: await signMediaUrl(env, key), kind }, bytes: { key, offset_ms: 0 } };
 }

@@ -1,6 +1,8 @@
 import { runnerByName } from "../jobs/runner-client";
 import type { QueueMessage } from "../jobs/runner-types";
+import { callHttpProvider } from "../providers/http";
 import { DEFAULT_CALLBACK_TIMEOUT_S, ProviderError } from "../providers/types";
+import { callWorkersAi } from "../providers/workers-ai/run";
 import { FetchError } from "../sources/safe-fetch";
 import { callbackUrl } from "./callback-url";
 import type { Outcome } from "./outcome";
@@ -17,9 +19,9 @@ export async function handlePart(env: Env, m: PartMessage): Promise<Outcome> {
   if (!init) return { kind: "ack" }; // stopped, finished, or a duplicate of a part already done
   const part = m.part;
 
-  let media;
+  let prepared;
   try {
-    media = await preparePartMedia(env, init, part);
+    prepared = await preparePartMedia(env, init, part);
   } catch (e) {
     if (!(e instanceof FetchError)) throw e;
     await runner.partDone(m.job_id, part.id, { ok: false, stage: "fetch", transient: e.transient, error: e.message });
@@ -30,12 +32,14 @@ export async function handlePart(env: Env, m: PartMessage): Promise<Outcome> {
 
   let result;
   try {
-    result = await callProviders(env, init, part.id, m.attempt, async (provider) => ({
-      model: init.model,
-      params: init.params.run_config,
-      media,
-      callback_url: await callbackUrl(env, init, m.runner, part.id, m.attempt, provider),
-    }));
+    result = await callProviders(env, init, part.id, m.attempt, async (provider) => {
+      if (provider.kind === "workers-ai") {
+        if (!prepared.bytes) throw new ProviderError("Workers AI models read media from R2; this part's source is remote", false);
+        return callWorkersAi(env, provider, init, part, prepared.bytes);
+      }
+      const callback_url = await callbackUrl(env, init, m.runner, part.id, m.attempt, provider);
+      return callHttpProvider(provider, { model: init.model, params: init.params.run_config, media: prepared.media, callback_url });
+    });
   } catch (e) {
     await fetched;
     if (!(e instanceof ProviderError)) throw e;
@@ -50,7 +54,10 @@ export async function handlePart(env: Env, m: PartMessage): Promise<Outcome> {
   }
   const { reply, provider } = result;
   // Accepted: the result comes to the callback URL; the runner's watchdog waits for it.
-  if (reply.kind === "accepted") await runner.partAccepted(m.job_id, part.id, m.attempt, (provider.callback_timeout_s ?? DEFAULT_CALLBACK_TIMEOUT_S) * 1000);
+  if (reply.kind === "accepted") {
+    const waitS = provider.kind === "http" ? (provider.callback_timeout_s ?? DEFAULT_CALLBACK_TIMEOUT_S) : DEFAULT_CALLBACK_TIMEOUT_S;
+    await runner.partAccepted(m.job_id, part.id, m.attempt, waitS * 1000);
+  }
   else await storePartTags(env, runner, init, part, reply.tags);
   return { kind: "ack" };
 }

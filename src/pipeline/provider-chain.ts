@@ -1,8 +1,7 @@
 import type { Acquired } from "../../durable-objects/provider-state";
 import type { JobInit } from "../jobs/runner-types";
-import { callHttpProvider } from "../providers/http";
 import { providerId } from "../providers/identity";
-import { DEFAULT_CALLBACK_TIMEOUT_S, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_S, type ProviderConfig, ProviderError, type ProviderReply, type ProviderRequest, SLOT_WAIT_MS } from "../providers/types";
+import { DEFAULT_CALLBACK_TIMEOUT_S, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_S, type ProviderConfig, ProviderError, type ProviderReply, SLOT_WAIT_MS } from "../providers/types";
 
 /** Slack on a lease over the call's own timeout, so a slow answer does not lose its slot. */
 const LEASE_SLACK_MS = 30_000;
@@ -22,7 +21,7 @@ const cooldownMs = (p: ProviderConfig) => (p.cooldown_s ?? 30) * 1000;
  * transient failure moves on to the next provider at once. A permanent failure (a 4xx: this
  * part is bad) ends the chain. The last provider is always asked, waiting for a slot if need be.
  */
-export async function callProviders(env: Env, init: JobInit, partId: string, attempt: number, request: (p: ProviderConfig) => Promise<ProviderRequest>): Promise<ChainResult> {
+export async function callProviders(env: Env, init: JobInit, partId: string, attempt: number, call: (p: ProviderConfig) => Promise<ProviderReply>): Promise<ChainResult> {
   const lease = leaseOf(init.job_id, partId, attempt);
   let lastError: ProviderError | null = null;
   let busy = false;
@@ -41,7 +40,7 @@ export async function callProviders(env: Env, init: JobInit, partId: string, att
     }
     let reply: ProviderReply;
     try {
-      reply = await callHttpProvider(p, await request(p));
+      reply = await call(p);
     } catch (e) {
       if (!(e instanceof ProviderError)) {
         await state.release(lease);
@@ -54,7 +53,7 @@ export async function callProviders(env: Env, init: JobInit, partId: string, att
     }
     if (reply.kind === "accepted") {
       // The provider works on the part until its callback: it keeps the slot that long.
-      await state.extend(lease, (p.callback_timeout_s ?? DEFAULT_CALLBACK_TIMEOUT_S) * 1000 + LEASE_SLACK_MS);
+      await state.extend(lease, (p.kind === "http" ? (p.callback_timeout_s ?? DEFAULT_CALLBACK_TIMEOUT_S) : 0) * 1000 + LEASE_SLACK_MS);
     } else {
       await state.finish(lease, { ok: true, counts: true }, cooldownMs(p));
     }

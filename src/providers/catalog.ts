@@ -1,8 +1,17 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { models } from "../db/schema";
+import { providersOf } from "./identity";
 import { REFERENCE_MODELS } from "../../reference-provider/models/specs";
 import type { ModelDefinition, TrackInfo } from "./types";
+import { WORKERS_AI_MODELS } from "./workers-ai/catalog";
+import { workersAiUnavailable } from "./workers-ai/run";
+
+/** Why no provider of the model can run in this deployment, or null when one can. */
+export function unavailableReason(env: Env, def: ModelDefinition): string | null {
+  const reasons = providersOf(def).map((p) => (p.kind === "workers-ai" ? workersAiUnavailable(env, p, def.type) : null));
+  return reasons.every((r) => r !== null) ? reasons[0]! : null;
+}
 
 /** Track names of the anchor's models; anything else writes to a track named after the model. */
 const KNOWN_TRACKS: Record<string, TrackInfo> = {
@@ -22,8 +31,15 @@ export function defaultTracks(model: string): TrackInfo[] {
   return [KNOWN_TRACKS[model] ?? { name: model, label: titleCase(model) }];
 }
 
-/** Models that come with the service; the reference provider runs them offline. */
+/**
+ * Models that come with the service: the reference provider's (offline, when
+ * REFERENCE_PROVIDER_URL is set) and Workers AI's (available where the bindings are).
+ */
 export function builtinModels(env: Env): ModelDefinition[] {
+  return [...referenceModels(env), ...WORKERS_AI_MODELS];
+}
+
+function referenceModels(env: Env): ModelDefinition[] {
   if (!env.REFERENCE_PROVIDER_URL) return [];
   return REFERENCE_MODELS.map((m) => ({
     name: m.name,

@@ -18,7 +18,21 @@ export interface HttpProviderConfig {
   cooldown_s?: number;
 }
 
-export type ProviderConfig = HttpProviderConfig;
+/** A model on Cloudflare's GPUs, through the Worker's AI binding. */
+export interface WorkersAiProviderConfig {
+  kind: "workers-ai";
+  name?: string;
+  /** `@cf/...` */
+  model: string;
+  /** What the model does, for models the service does not know by id. */
+  task?: "speech-recognition" | "object-detection" | "image-classification" | "image-to-text";
+  timeout_s?: number;
+  concurrency?: number;
+  cooldown_s?: number;
+  callback_timeout_s?: undefined;
+}
+
+export type ProviderConfig = HttpProviderConfig | WorkersAiProviderConfig;
 
 /** A catalog entry: what a model is and who runs it. */
 export interface ModelDefinition {

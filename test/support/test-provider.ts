@@ -1,6 +1,8 @@
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
+import { samplePath } from "../../reference-provider/sample";
 
 /**
  * A small provider speaking the provider protocol, for tests that need control. Behaviour comes
@@ -50,6 +52,18 @@ export function startTestProvider(port = 0): Promise<{ server: Server; url: stri
     const name = virtual?.[1] ?? "";
     const path = virtual?.[2] ?? req.url ?? "";
     if (req.method === "GET" && path === "/stats") return send(200, load.get(name) ?? { now: 0, max: 0, calls: 0 });
+    // The sample content's files, as a media server would serve them.
+    const file = /^\/files\/([\w.-]+)$/.exec(path);
+    if (req.method === "GET" && file) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(samplePath(file[1]!));
+      } catch {
+        return send(404, { error: "no such file" });
+      }
+      res.writeHead(200, { "content-type": file[1]!.endsWith(".mp4") ? "video/mp4" : "application/octet-stream", "content-length": bytes.length });
+      return void res.end(bytes);
+    }
     if (req.method === "GET" && path.startsWith("/calls")) {
       const model = new URL(path, "http://x").searchParams.get("model");
       return send(200, { calls: model ? calls.filter((c) => c.model === model) : calls });

@@ -14,7 +14,7 @@ describe("model params: schemas, defaults and validation", () => {
     // The provider's address is not public.
     expect(JSON.stringify(shot)).not.toContain("127.0.0.1");
     const list = await json<any>(await call("GET", "/models", { token: null }), 200);
-    for (const m of list.models) expect(Object.keys(m).sort()).toEqual(["description", "name", "tag_tracks", "type"]);
+    for (const m of list.models) expect(Object.keys(m).sort()).toEqual(["available", "description", "name", "tag_tracks", "type"]);
     expect(list.models.map((m: { name: string }) => m.name)).toEqual(expect.arrayContaining(["black", "loudness", "ocr", "shot", "silence"]));
     await expectError(await call("GET", "/models/nope"), 404, "MODEL_NOT_FOUND");
   });

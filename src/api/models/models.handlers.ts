@@ -3,7 +3,7 @@ import type { AppEnv } from "../../app-env";
 import { requireSystem } from "../../auth/principal";
 import { db } from "../../db/client";
 import { badRequest, notFound } from "../../errors";
-import { builtinModels, defaultTracks, deleteStoredModel, findModel, listModels, putModel } from "../../providers/catalog";
+import { builtinModels, defaultTracks, deleteStoredModel, findModel, listModels, putModel, unavailableReason } from "../../providers/catalog";
 import { providerId } from "../../providers/identity";
 import { paramsError, schemaProblem } from "../../providers/params";
 import type { ModelDefinition } from "../../providers/types";
@@ -13,14 +13,26 @@ const toSpec = (m: ModelDefinition) => ({ name: m.name, description: m.descripti
 
 export const listModelsHandler: RouteHandler<typeof ListRoute, AppEnv> = async (c) => {
   const models = await listModels(c.env, db(c.env));
-  return c.json({ models: models.map(toSpec) }, 200);
+  return c.json({ models: models.map((m) => ({ ...toSpec(m), available: unavailableReason(c.env, m) === null })) }, 200);
 };
 
 export const getModelHandler: RouteHandler<typeof GetRoute, AppEnv> = async (c) => {
   const { model } = c.req.valid("param");
   const m = await findModel(c.env, db(c.env), model);
   if (!m) throw notFound(`Model ${model} not found`, "MODEL_NOT_FOUND");
-  return c.json({ ...toSpec(m), params_schema: m.params_schema ?? {}, default_params: m.default_params ?? {}, provider: { kind: m.provider.kind }, builtin: m.builtin ?? false }, 200);
+  const why = unavailableReason(c.env, m);
+  return c.json(
+    {
+      ...toSpec(m),
+      available: why === null,
+      ...(why ? { unavailable_reason: why } : {}),
+      params_schema: m.params_schema ?? {},
+      default_params: m.default_params ?? {},
+      provider: { kind: m.provider.kind },
+      builtin: m.builtin ?? false,
+    },
+    200,
+  );
 };
 
 export const putModelHandler: RouteHandler<typeof PutRoute, AppEnv> = async (c) => {

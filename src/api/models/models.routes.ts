@@ -8,10 +8,28 @@ export const ModelSpecSchema = z
   .object({ name: z.string(), description: z.string(), type: z.enum(["frame", "video", "audio", "processor"]), tag_tracks: z.array(TrackInfoSchema) })
   .openapi("ModelSpec");
 
-const ProviderConfigSchema = z
+/** The contract's ModelSpec, and whether this deployment can run the model (Workers AI needs its bindings). */
+export const ListedModelSchema = ModelSpecSchema.extend({ available: z.boolean() }).openapi("ListedModel");
+
+const providerName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:@/-]{0,99}$/, "provider names are letters, digits and _ . : @ / -").optional();
+
+const WorkersAiProviderSchema = z
+  .object({
+    kind: z.literal("workers-ai"),
+    name: providerName,
+    model: z.string().regex(/^@cf\/[\w.-]+\/[\w.-]+$/, "a Workers AI model id: @cf/<author>/<model>"),
+    task: z.enum(["speech-recognition", "object-detection", "image-classification", "image-to-text"]).optional().describe("Needed for models the service does not know by id"),
+    timeout_s: z.number().positive().max(3600).optional(),
+    concurrency: z.number().int().min(1).max(256).optional(),
+    cooldown_s: z.number().positive().max(3600).optional(),
+  })
+  .strict()
+  .openapi("WorkersAiProviderConfig");
+
+const HttpProviderSchema = z
   .object({
     kind: z.literal("http"),
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/, "provider names are letters, digits and _ . : -").optional(),
+    name: providerName,
     url: z.url({ protocol: /^https?$/ }),
     timeout_s: z.number().positive().max(3600).optional(),
     concurrency: z.number().int().min(1).max(256).optional().describe("Parts in flight at this provider, across all jobs"),
@@ -19,7 +37,9 @@ const ProviderConfigSchema = z
     cooldown_s: z.number().positive().max(3600).optional().describe("How long the provider is skipped after repeated failures"),
   })
   .strict()
-  .openapi("ProviderConfig");
+  .openapi("HttpProviderConfig");
+
+const ProviderConfigSchema = z.discriminatedUnion("kind", [HttpProviderSchema, WorkersAiProviderSchema]).openapi("ProviderConfig");
 
 export const ModelDefinitionSchema = z
   .object({
@@ -42,6 +62,8 @@ export const ModelDefinitionSchema = z
   .openapi("ModelDefinition");
 
 export const ModelDetailSchema = ModelSpecSchema.extend({
+  available: z.boolean(),
+  unavailable_reason: z.string().optional(),
   params_schema: z.record(z.string(), z.unknown()).describe("JSON Schema of model_params ({} when the model declares none)"),
   default_params: z.record(z.string(), z.unknown()),
   provider: z.object({ kind: z.string() }),
@@ -54,7 +76,7 @@ const listModels = createRoute({
   tags: ["models"],
   summary: "List available models",
   security: [],
-  responses: { 200: jsonResponse(z.object({ models: z.array(ModelSpecSchema) }).openapi("ModelsResponse"), "List of available models") },
+  responses: { 200: jsonResponse(z.object({ models: z.array(ListedModelSchema) }).openapi("ModelsResponse"), "List of available models") },
 });
 
 const getModel = createRoute({

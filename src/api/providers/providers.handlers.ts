@@ -29,7 +29,7 @@ export const listProvidersHandler: RouteHandler<typeof ListRoute, AppEnv> = asyn
       return {
         id,
         kind: config.kind,
-        ...(admin ? { url: config.url } : {}),
+        ...(admin ? { url: config.kind === "http" ? config.url : config.model } : {}),
         concurrency: config.concurrency ?? DEFAULT_CONCURRENCY,
         models: models.sort(),
         health: { ...h, last_success_at: iso(h.last_success_at), last_error_at: iso(h.last_error_at), retry_at: iso(h.retry_at) },

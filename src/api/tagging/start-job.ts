@@ -6,7 +6,7 @@ import { getContent } from "../../db/contents";
 import { badRequest, forbidden } from "../../errors";
 import { effectiveOptions, type ContentFacts, type OptionsInput } from "../../jobs/options";
 import type { JobInit, TagArgs } from "../../jobs/runner-types";
-import { findModel } from "../../providers/catalog";
+import { findModel, unavailableReason } from "../../providers/catalog";
 import { providersOf } from "../../providers/identity";
 import { paramsError } from "../../providers/params";
 import { DEFAULT_CONCURRENCY } from "../../providers/types";
@@ -24,7 +24,7 @@ const contentFacts = (c: Content): ContentFacts => ({
 });
 
 /** Validates one requested job and builds what its runner needs; throws 400/403 for a request that cannot run. */
-export async function prepareJob(env: Env, principal: Principal, content: Content, options: OptionsInput | undefined, job: JobRequest): Promise<JobInit> {
+export async function prepareJob(env: Env, principal: Principal, content: Content, options: OptionsInput | undefined, job: JobRequest): Promise<{ init: JobInit; unavailable: string | null }> {
   const model = await findModel(env, db(env), job.model);
   if (!model) throw badRequest(`Model ${job.model} not found`, "MODEL_NOT_FOUND");
   const runConfig = { ...(model.default_params ?? {}), ...(job.model_params ?? {}) };
@@ -51,7 +51,7 @@ export async function prepareJob(env: Env, principal: Principal, content: Conten
     destination_qid: eff.destination_qid,
     max_fetch_retries: eff.max_fetch_retries,
   };
-  return {
+  const init: JobInit = {
     job_id: crypto.randomUUID(),
     qid: content.qid,
     model: model.name,
@@ -67,5 +67,6 @@ export async function prepareJob(env: Env, principal: Principal, content: Conten
     concurrency: model.provider.concurrency ?? DEFAULT_CONCURRENCY,
     created_at: Date.now(),
   };
+  return { init, unavailable: unavailableReason(env, model) };
 }
 

@@ -18,7 +18,11 @@ export const startTaggingHandler: RouteHandler<typeof TagRoute, AppEnv> = async 
   for (const job of body.jobs) inits.push(await prepareJob(c.env, principal, content, body.options, job));
   // Each job then starts on its own: its pair's runner decides, atomically, whether it may.
   const jobs = await Promise.all(
-    inits.map(async (init) => {
+    inits.map(async ({ init, unavailable }) => {
+      if (unavailable) {
+        const message = `Model ${init.model} is not available in this deployment: ${unavailable}`;
+        return { job_id: "", model: init.model, stream: init.stream, started: false, message, error: message };
+      }
       try {
         const res = await runnerFor(c.env, init.qid, init.model).start(init);
         if (res.started) return { job_id: res.job_id, model: init.model, stream: init.stream, started: true, message: "Job enqueued", error: null };
