@@ -1,11 +1,13 @@
-// `npm run bench`: starts the service (wrangler dev, local bindings) and a loopback provider with
-// a fixed latency, then prints the figures of the foundation issue. Figures are ratios against
+// `npm run bench`: starts the service (wrangler dev, local bindings), a loopback provider with a
+// fixed latency and the reference provider, then prints the figures of the issues. Figures are ratios against
 // an ideal measured or computed in the same run, so they mean the same on any machine.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
-import { freePort, migrateLocal, startLocalService } from "../scripts/lib/local-service";
+import { DEMO } from "../reference-provider/sample";
+import { registerDemo } from "../scripts/lib/demo-content";
+import { freePort, type LocalService, migrateLocal, startLocalService, startReferenceProviderProcess } from "../scripts/lib/local-service";
 import { startTestProvider } from "../test/support/test-provider";
 import { jobRowsSql } from "./job-rows";
 
@@ -19,7 +21,12 @@ const ADMIN = "bench-admin-token";
 const dir = mkdtempSync(join(tmpdir(), "tagger-bench-"));
 const state = join(dir, "state");
 const provider = await startTestProvider();
-let service: Awaited<ReturnType<typeof startLocalService>> | undefined;
+let service: LocalService | undefined;
+let reference: LocalService | undefined;
+
+async function providerStats(url: string): Promise<{ workers: number; models: Record<string, { calls: number; processing_ms: number }> }> {
+  return (await (await fetch(`${url}/v1/stats`)).json()) as { workers: number; models: Record<string, { calls: number; processing_ms: number }> };
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function quantile(sorted: number[], q: number): number {
@@ -49,13 +56,13 @@ async function registerContent(qid: string, parts: number) {
 }
 
 /** Starts one job and follows it: when it was first seen running, and when it ended. */
-async function tagAndFollow(qid: string): Promise<{ toRunningMs: number; wallMs: number; status: string; tagged: string }> {
+async function tagAndFollow(qid: string, model = "bench"): Promise<{ toRunningMs: number; wallMs: number; status: string; tagged: string }> {
   const t0 = performance.now();
-  const res = (await (await call("POST", `/${qid}/tag`, { jobs: [{ model: "bench" }] })).json()) as { jobs: Array<{ started: boolean; message: string }> };
+  const res = (await (await call("POST", `/${qid}/tag`, { jobs: [{ model }] })).json()) as { jobs: Array<{ started: boolean; message: string }> };
   if (!res.jobs[0]?.started) throw new Error(`job did not start: ${res.jobs[0]?.message}`);
   let toRunningMs = -1;
   for (;;) {
-    const { jobs } = (await (await call("GET", `/${qid}/job-status`)).json()) as { jobs: Array<{ status: string; tagging_progress: string }> };
+    const { jobs } = (await (await call("GET", `/job-status?qid=${qid}&model=${model}&limit=1`)).json()) as { jobs: Array<{ status: string; tagging_progress: string }> };
     const job = jobs[0]!;
     if (toRunningMs < 0 && job.status !== "queued") toRunningMs = performance.now() - t0;
     if (job.status === "succeeded" || job.status === "failed" || job.status === "cancelled") {
@@ -83,7 +90,13 @@ try {
   const load = spawnSync("node_modules/.bin/wrangler", ["d1", "execute", "DB", "--local", "--persist-to", state, "--file", join(dir, "jobs.sql")], { encoding: "utf8", env: { ...process.env, CI: "true" } });
   if (load.status !== 0) throw new Error(`loading jobs failed: ${load.stderr}`);
 
-  service = await startLocalService({ port: await freePort(), persistTo: state, vars: { ADMIN_TOKEN: ADMIN, URL_SIGNING_KEY: "bench-signing-key" }, logLevel: "warn" });
+  reference = await startReferenceProviderProcess(await freePort());
+  service = await startLocalService({
+    port: await freePort(),
+    persistTo: state,
+    vars: { ADMIN_TOKEN: ADMIN, URL_SIGNING_KEY: "bench-signing-key", REFERENCE_PROVIDER_URL: reference.url },
+    logLevel: "warn",
+  });
   await call("PUT", "/models/bench", { description: "fixed-latency bench model", type: "video", provider: { kind: "http", url: provider.url, concurrency: CONCURRENCY }, default_params: { latency_ms: LATENCY_MS } }, { authorization: `Bearer ${ADMIN}` });
 
   // The first job pays for compiling the Worker and opening storage: keep it out of the figures.
@@ -115,6 +128,27 @@ try {
   trivial.sort((a, b) => a - b);
   const mine = ((await (await call("GET", "/job-status")).json()) as { meta: { total: number } }).meta.total;
 
+  // (d): the reference provider's real models on the sample content, one model at a time.
+  await registerDemo(service.url);
+  const real: Record<string, { wallMs: number; processingMs: number; throughput: number; overhead: number; parts: string }> = {};
+  let workers = 1;
+  for (const model of ["shot", "ocr"]) {
+    const before = await providerStats(reference.url);
+    const run = await tagAndFollow(DEMO.qid, model);
+    if (run.status !== "succeeded") throw new Error(`${model} on the sample ended ${run.status}`);
+    const after = await providerStats(reference.url);
+    workers = after.workers;
+    const processingMs = (after.models[model]?.processing_ms ?? 0) - (before.models[model]?.processing_ms ?? 0);
+    real[model] = {
+      wallMs: run.wallMs,
+      processingMs,
+      throughput: DEMO.duration_s / (run.wallMs / 1000),
+      // The provider works on `workers` parts at once: its own time divided by that is the ideal wall time.
+      overhead: run.wallMs / (processingMs / workers),
+      parts: run.tagged,
+    };
+  }
+
   const ms = (x: number) => `${x.toFixed(1)} ms`;
   const figures = {
     a_wall_ms: Math.round(big.wallMs),
@@ -128,6 +162,15 @@ try {
     b_p99_ratio: Number((quantile(status, 0.99) / quantile(trivial, 0.99)).toFixed(2)),
     c_to_running_median_ms: Math.round(quantile(toRunning, 0.5)),
     c_to_running_max_ms: Math.round(toRunning.at(-1)!),
+    d_provider_workers: workers,
+    ...Object.fromEntries(
+      Object.entries(real).flatMap(([m, r]) => [
+        [`d_${m}_wall_ms`, Math.round(r.wallMs)],
+        [`d_${m}_media_s_per_s`, Number(r.throughput.toFixed(2))],
+        [`d_${m}_provider_ms`, r.processingMs],
+        [`d_${m}_overhead`, Number(r.overhead.toFixed(3))],
+      ]),
+    ),
   };
   console.log(`
 (a) ${PARTS} parts, concurrency ${CONCURRENCY}, provider latency ${LATENCY_MS} ms
@@ -137,12 +180,17 @@ try {
     /health     median ${ms(quantile(trivial, 0.5))}, p99 ${ms(quantile(trivial, 0.99))}
     ratio median ${figures.b_median_ratio}, p99 ${figures.b_p99_ratio} (target <= 3)
 (c) POST /tag -> first "running" in /job-status: median ${ms(quantile(toRunning, 0.5))}, max ${ms(toRunning.at(-1)!)} over ${toRunning.length} jobs
+(d) reference provider on the sample (${DEMO.duration_s} s of media, ${DEMO.duration_s / DEMO.part_duration} parts; the provider runs ${workers} at once)
+${Object.entries(real)
+  .map(([m, r]) => `    ${m.padEnd(5)} wall ${ms(r.wallMs)}: ${r.throughput.toFixed(1)} s of media per s; provider's own time ${ms(r.processingMs)} / ${workers} = ${ms(r.processingMs / workers)}; overhead ratio ${r.overhead.toFixed(2)}`)
+  .join("\n")}
 `);
   console.log(`BENCH_JSON ${JSON.stringify(figures)}`);
 } finally {
   // BENCH_LOG=file keeps the tail of wrangler's output for looking into a slow run.
   if (process.env.BENCH_LOG) writeFileSync(process.env.BENCH_LOG, service?.output() ?? "");
   await service?.stop();
+  await reference?.stop();
   provider.server.close();
   rmSync(dir, { recursive: true, force: true });
 }

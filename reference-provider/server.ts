@@ -75,7 +75,10 @@ export interface ReferenceProviderOptions {
 }
 
 export function startReferenceProvider(opts: ReferenceProviderOptions = {}): Promise<{ server: Server; url: string }> {
-  const limiter = new Limiter(Math.max(2, availableParallelism()));
+  const workers = Math.max(2, availableParallelism());
+  const limiter = new Limiter(workers);
+  // The provider's own processing time per model (inside the limiter, so waiting is not counted).
+  const stats = new Map<string, { calls: number; processing_ms: number }>();
   const log = opts.log ?? (() => {});
 
   async function tag(req: IncomingMessage, res: ServerResponse) {
@@ -97,7 +100,17 @@ export function startReferenceProvider(opts: ReferenceProviderOptions = {}): Pro
     if (bad) return send(res, 400, { error: `params: ${bad}` });
     const t0 = Date.now();
     try {
-      const tags = await limiter.run(() => model.run(media, merged));
+      const tags = await limiter.run(async () => {
+        const started = performance.now();
+        try {
+          return await model.run(media, merged);
+        } finally {
+          const st = stats.get(name) ?? { calls: 0, processing_ms: 0 };
+          st.calls++;
+          st.processing_ms += performance.now() - started;
+          stats.set(name, st);
+        }
+      });
       log(`${name} ${media.kind} ${media.start_ms}+${media.duration_ms}ms: ${tags.length} tags in ${Date.now() - t0} ms`);
       send(res, 200, { tags: tags.map((t) => ({ track: model.spec.track.name, ...t })) });
     } catch (e) {
@@ -110,6 +123,9 @@ export function startReferenceProvider(opts: ReferenceProviderOptions = {}): Pro
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     if (req.method === "GET" && path === "/health") return send(res, 200, { ok: true });
+    if (req.method === "GET" && path === "/v1/stats") {
+      return send(res, 200, { workers, models: Object.fromEntries([...stats].map(([k, v]) => [k, { calls: v.calls, processing_ms: Math.round(v.processing_ms) }])) });
+    }
     if (req.method === "GET" && path === "/v1/models") {
       return send(res, 200, {
         models: Object.values(MODELS).map((m) => m.spec),

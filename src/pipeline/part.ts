@@ -8,7 +8,7 @@ import { callbackUrl } from "./callback-url";
 import type { Outcome } from "./outcome";
 import { preparePartMedia } from "./part-media";
 import { reportTagFailure, storePartTags } from "./part-result";
-import { callProviders } from "./provider-chain";
+import { callProviders, prefetchSlot } from "./provider-chain";
 
 type PartMessage = Extract<QueueMessage, { type: "part" }>;
 
@@ -19,10 +19,12 @@ export async function handlePart(env: Env, m: PartMessage): Promise<Outcome> {
   if (!init) return { kind: "ack" }; // stopped, finished, or a duplicate of a part already done
   const part = m.part;
 
+  const slot = prefetchSlot(env, init, part.id, m.attempt);
   let prepared;
   try {
     prepared = await preparePartMedia(env, init, part);
   } catch (e) {
+    await slot.release();
     if (!(e instanceof FetchError)) throw e;
     await runner.partDone(m.job_id, part.id, { ok: false, stage: "fetch", transient: e.transient, error: e.message });
     return { kind: "ack" };
@@ -39,7 +41,7 @@ export async function handlePart(env: Env, m: PartMessage): Promise<Outcome> {
       }
       const callback_url = await callbackUrl(env, init, m.runner, part.id, m.attempt, provider);
       return callHttpProvider(provider, { model: init.model, params: init.params.run_config, media: prepared.media, callback_url });
-    });
+    }, slot.slot);
   } catch (e) {
     await fetched;
     if (!(e instanceof ProviderError)) throw e;
@@ -52,12 +54,12 @@ export async function handlePart(env: Env, m: PartMessage): Promise<Outcome> {
     await runner.partDeferred(m.job_id, part.id, m.attempt, 1);
     return { kind: "ack" };
   }
-  const { reply, provider } = result;
+  const { reply, provider, settled } = result;
   // Accepted: the result comes to the callback URL; the runner's watchdog waits for it.
   if (reply.kind === "accepted") {
+    await settled;
     const waitS = provider.kind === "http" ? (provider.callback_timeout_s ?? DEFAULT_CALLBACK_TIMEOUT_S) : DEFAULT_CALLBACK_TIMEOUT_S;
     await runner.partAccepted(m.job_id, part.id, m.attempt, waitS * 1000);
-  }
-  else await storePartTags(env, runner, init, part, reply.tags);
+  } else await Promise.all([storePartTags(env, runner, init, part, reply.tags), settled]);
   return { kind: "ack" };
 }

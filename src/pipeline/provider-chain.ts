@@ -7,7 +7,8 @@ import { DEFAULT_CALLBACK_TIMEOUT_S, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_S, typ
 const LEASE_SLACK_MS = 30_000;
 
 export type ChainResult =
-  | { kind: "reply"; reply: ProviderReply; provider: ProviderConfig; lease: string }
+  /** `settled`: the slot's release and the call's verdict, under way; await it before reporting the part. */
+  | { kind: "reply"; reply: ProviderReply; provider: ProviderConfig; lease: string; settled: Promise<void> }
   /** Every provider that is up was busy for longer than SLOT_WAIT_MS: try the part later. */
   | { kind: "busy" };
 
@@ -15,24 +16,54 @@ export const leaseOf = (jobId: string, partId: string, attempt: number) => `${jo
 export const providerState = (env: Env, p: ProviderConfig | string) => env.PROVIDER_STATE.getByName(typeof p === "string" ? p : providerId(p));
 const cooldownMs = (p: ProviderConfig) => (p.cooldown_s ?? 30) * 1000;
 
+function acquireSlot(env: Env, p: ProviderConfig, lease: string, last: boolean): Promise<Acquired> {
+  const leaseMs = (p.timeout_s ?? DEFAULT_TIMEOUT_S) * 1000 + LEASE_SLACK_MS;
+  // The last provider is the last resort: the circuit breaker only skips a provider in favour
+  // of another, and only there does a busy provider make the part wait for a slot.
+  return providerState(env, p).acquire(lease, p.concurrency ?? DEFAULT_CONCURRENCY, leaseMs, last ? SLOT_WAIT_MS : 0, cooldownMs(p), last) as Promise<Acquired>;
+}
+
+/**
+ * Starts asking the preferred provider for a slot, so that the wait overlaps the part's media
+ * preparation; callProviders() takes the answer. release() gives the slot back if the part
+ * never gets to the provider.
+ */
+export function prefetchSlot(env: Env, init: JobInit, partId: string, attempt: number) {
+  const p = init.providers[0]!;
+  const lease = leaseOf(init.job_id, partId, attempt);
+  const slot = acquireSlot(env, p, lease, init.providers.length === 1);
+  // A failed RPC surfaces where the slot is awaited; this keeps it from being unhandled meanwhile.
+  slot.catch(() => undefined);
+  return {
+    slot,
+    async release() {
+      if ((await slot.catch(() => null))?.granted) await providerState(env, p).release(lease);
+    },
+  };
+}
+
 /**
  * Calls the model's providers in preference order. Each call holds one of the provider's slots
  * (shared by every job); a provider that is down or busy is skipped for the next one, and a
  * transient failure moves on to the next provider at once. A permanent failure (a 4xx: this
  * part is bad) ends the chain. The last provider is always asked, waiting for a slot if need be.
  */
-export async function callProviders(env: Env, init: JobInit, partId: string, attempt: number, call: (p: ProviderConfig) => Promise<ProviderReply>): Promise<ChainResult> {
+export async function callProviders(
+  env: Env,
+  init: JobInit,
+  partId: string,
+  attempt: number,
+  call: (p: ProviderConfig) => Promise<ProviderReply>,
+  firstSlot?: Promise<Acquired>,
+): Promise<ChainResult> {
   const lease = leaseOf(init.job_id, partId, attempt);
   let lastError: ProviderError | null = null;
   let busy = false;
   const down: string[] = [];
   for (const [i, p] of init.providers.entries()) {
     const state = providerState(env, p);
-    const leaseMs = (p.timeout_s ?? DEFAULT_TIMEOUT_S) * 1000 + LEASE_SLACK_MS;
-    // The last provider is the last resort: the circuit breaker only skips a provider in favour
-    // of another, and only there does a busy provider make the part wait for a slot.
     const last = i === init.providers.length - 1;
-    const got = (await state.acquire(lease, p.concurrency ?? DEFAULT_CONCURRENCY, leaseMs, last ? SLOT_WAIT_MS : 0, cooldownMs(p), last)) as Acquired;
+    const got = i === 0 && firstSlot ? await firstSlot : await acquireSlot(env, p, lease, last);
     if (!got.granted) {
       if (got.reason === "down") down.push(providerId(p));
       else busy = true;
@@ -51,13 +82,13 @@ export async function callProviders(env: Env, init: JobInit, partId: string, att
       lastError = e;
       continue;
     }
-    if (reply.kind === "accepted") {
-      // The provider works on the part until its callback: it keeps the slot that long.
-      await state.extend(lease, (p.kind === "http" ? (p.callback_timeout_s ?? DEFAULT_CALLBACK_TIMEOUT_S) : 0) * 1000 + LEASE_SLACK_MS);
-    } else {
-      await state.finish(lease, { ok: true, counts: true }, cooldownMs(p));
-    }
-    return { kind: "reply", reply, provider: p, lease };
+    // Freed as soon as the provider answered (the next part may start while the tags are
+    // written); an accepted part keeps its slot until its callback.
+    const settled =
+      reply.kind === "accepted"
+        ? state.extend(lease, (p.kind === "http" ? (p.callback_timeout_s ?? DEFAULT_CALLBACK_TIMEOUT_S) : 0) * 1000 + LEASE_SLACK_MS)
+        : state.finish(lease, { ok: true, counts: true }, cooldownMs(p));
+    return { kind: "reply", reply, provider: p, lease, settled };
   }
   if (lastError) throw lastError;
   if (busy) return { kind: "busy" };
