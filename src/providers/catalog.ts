@@ -46,7 +46,7 @@ function referenceModels(env: Env): ModelDefinition[] {
     description: m.description,
     type: m.type,
     tag_tracks: [m.track],
-    provider: { kind: "http", url: env.REFERENCE_PROVIDER_URL },
+    provider: { kind: "http", name: "reference", url: env.REFERENCE_PROVIDER_URL },
     default_params: m.defaults,
     params_schema: m.params_schema,
     builtin: true,

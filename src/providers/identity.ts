@@ -3,7 +3,7 @@ import type { ModelDefinition, ProviderConfig } from "./types";
 /** A provider's id: its name, else its kind and address (the same service shared by models is one provider). */
 export function providerId(p: ProviderConfig): string {
   if (p.name) return p.name;
-  return p.kind === "http" ? `http:${p.url.replace(/\/+$/, "")}` : `workers-ai:${p.model}`;
+  return p.kind === "http" ? p.url.replace(/\/+$/, "") : `workers-ai:${p.model}`;
 }
 
 /** The model's providers in preference order. */
