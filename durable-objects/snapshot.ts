@@ -2,6 +2,7 @@ import { reportStatusOf, tagStatusOf } from "../src/jobs/status";
 import { isTerminal } from "../src/jobs/status";
 import { formatTimeRan } from "../src/jobs/time";
 import type { JobInit } from "../src/jobs/runner-types";
+import type { LiveState } from "./live-store";
 import type { JobState } from "./runner-store";
 
 /** The job's first D1 row, written before the start request is answered. */
@@ -18,12 +19,12 @@ export async function insertJobRow(env: Env, init: JobInit): Promise<void> {
  * Writes the runner's view of the job to D1. Snapshots can race each other (the runner
  * interleaves while it awaits D1), so an older one never overwrites a newer one.
  */
-export async function writeSnapshot(env: Env, job: JobState, now = Date.now()): Promise<void> {
+export async function writeSnapshot(env: Env, job: JobState, now = Date.now(), live: LiveState | null = null): Promise<void> {
   const counters = { total: job.total, downloaded: job.downloaded, tagged: job.tagged };
   const stmts = [
     env.DB.prepare(
       `UPDATE jobs SET status = ?, tag_status = ?, error = ?, total_parts = ?, downloaded_parts = ?, tagged_parts = ?,
-         num_warnings = ?, last_warning = ?, started_at = ?, ended_at = ?, snapshot_seq = ?
+         num_warnings = ?, last_warning = ?, started_at = ?, ended_at = ?, live_lag_ms = ?, last_wall_ms = ?, snapshot_seq = ?
        WHERE id = ? AND snapshot_seq < ?`,
     ).bind(
       job.status,
@@ -36,6 +37,8 @@ export async function writeSnapshot(env: Env, job: JobState, now = Date.now()): 
       job.last_warning,
       job.started_at,
       job.ended_at,
+      live?.live_lag_ms ?? null,
+      live?.last_wall_ms ?? null,
       job.seq,
       job.id,
       job.seq,

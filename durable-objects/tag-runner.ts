@@ -3,14 +3,19 @@ import type { PartRef } from "../src/jobs/parts";
 import { runnerName, type JobInit, type PartOutcome, type QueueMessage, type StartResult } from "../src/jobs/runner-types";
 import { DEFAULT_TIMEOUT_S, SLOT_WAIT_MS } from "../src/providers/types";
 
+import { type LiveSegmentInput, LiveStore, type PendingSegment, groupSegments } from "./live-store";
 import { type JobState, type PartRow, RunnerStore } from "./runner-store";
 import { insertJobRow, writeSnapshot } from "./snapshot";
+import { createBatches } from "../src/tagstore/write";
+import { reportedParts } from "./reported-parts";
 
 /** How long the runner waits for a queued job's plan before sending the plan message again. */
 const PLAN_WATCHDOG_MS = 30_000;
 /** How long a part may take on top of its provider's timeout (queue delay, fetching). */
 const PART_SLACK_MS = 60_000;
 const SNAPSHOT_INTERVAL_MS = 1_000;
+/** Longest a live job waits between looks at its playlist when the playlist cannot be read. */
+const MAX_POLL_BACKOFF_MS = 30_000;
 
 /**
  * One per (content, model). Owns the pair's active job: decides whether a start may start,
@@ -21,10 +26,12 @@ const SNAPSHOT_INTERVAL_MS = 1_000;
  */
 export class TagRunner extends DurableObject<Env> {
   private readonly store: RunnerStore;
+  private readonly live: LiveStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new RunnerStore(ctx.storage.sql);
+    this.live = new LiveStore(ctx.storage.sql);
   }
 
   /** Starts a job unless one is queued or running for this pair (atomic: no await before the decision). */
@@ -34,6 +41,7 @@ export class TagRunner extends DurableObject<Env> {
       return { started: false, job_id: current.id, stream: current.init.stream };
     }
     this.store.newJob(init);
+    this.live.clear();
     try {
       await insertJobRow(this.env, init);
     } catch (e) {
@@ -144,6 +152,7 @@ export class TagRunner extends DurableObject<Env> {
     const part = this.store.part(partId);
     if (!part || part.state !== "inflight") return;
     if (outcome.ok) {
+      if (part.ref.live) this.noteLiveLag(part.ref);
       this.store.setPart(partId, { state: "done", downloaded: 1 });
       this.store.update({ tagged: job.tagged + 1, downloaded: job.downloaded + (part.downloaded ? 0 : 1), inflight: job.inflight - 1 });
     } else if (outcome.transient && part.attempts <= job.init.params.max_fetch_retries) {
@@ -161,6 +170,166 @@ export class TagRunner extends DurableObject<Env> {
       });
     }
     await this.afterPart();
+  }
+
+  /** The live job's parameters for the consumer that reads its playlist; null once it no longer polls. */
+  async pollInput(jobId: string): Promise<JobInit | null> {
+    const job = this.store.job();
+    if (!job || job.id !== jobId || (job.status !== "queued" && job.status !== "running") || job.init.params.scope.type !== "livestream") return null;
+    return this.live.get()?.done ? null : job.init;
+  }
+
+  /**
+   * What the live playlist holds now. New segments (by discontinuity and media sequence number)
+   * are kept until they fill a part of `segment_length`; parts are dispatched as they form.
+   * Repeated or stale reports change nothing. The first report starts the job at the live edge.
+   */
+  async liveSegments(jobId: string, segments: LiveSegmentInput[], targetMs: number, ended: boolean): Promise<void> {
+    const job = this.store.job();
+    if (!job || job.id !== jobId || (job.status !== "queued" && job.status !== "running")) return;
+    const scope = job.init.params.scope;
+    if (scope.type !== "livestream") return;
+    const now = Date.now();
+    let live = this.live.get();
+    if (!live) {
+      this.live.reset(scope.segment_length * 1000, scope.max_duration === null ? null : scope.max_duration * 1000, targetMs);
+      live = this.live.get()!;
+    }
+    if (live.done) return;
+    if (job.status === "queued") this.store.update({ status: "running", started_at: now });
+
+    // Which segments are new: after the last one seen, in a later discontinuity, or a restarted sequence.
+    const newest = segments.at(-1);
+    const restarted = newest !== undefined && live.last_msn !== null && newest.discontinuity === live.last_disc && newest.msn < live.last_msn;
+    let lastMsn = restarted ? null : live.last_msn;
+    let lastDisc = live.last_disc;
+    let wallEnd = live.last_wall_end;
+    let missed = 0;
+    let firstMissed: number | null = null;
+    // A job starts at the live edge: the newest part's worth of segments.
+    let edge = 0;
+    if (lastMsn === null) {
+      let sum = 0;
+      edge = segments.length;
+      while (edge > 0 && sum < live.segment_length_ms) sum += segments[--edge]!.duration_ms;
+    }
+    const after = (i: number) => segments.slice(i + 1).reduce((t, s) => t + s.duration_ms, 0);
+    segments.forEach((seg, i) => {
+      const seen = lastMsn !== null && (seg.discontinuity < (lastDisc ?? 0) || (seg.discontinuity === lastDisc && seg.msn <= lastMsn));
+      if (seen || i < edge) return;
+      if (lastMsn !== null && seg.discontinuity === lastDisc && seg.msn > lastMsn + 1) {
+        missed += seg.msn - lastMsn - 1;
+        firstMissed ??= lastMsn + 1;
+      }
+      const contiguous = wallEnd !== null && lastMsn !== null && seg.discontinuity === lastDisc && seg.msn === lastMsn + 1;
+      const wall = seg.program_date_ms ?? (contiguous ? wallEnd! : now - after(i) - seg.duration_ms);
+      this.live.addPending({ ...seg, wall_ms: wall, seen_at: now });
+      lastMsn = seg.msn;
+      lastDisc = seg.discontinuity;
+      wallEnd = wall + seg.duration_ms;
+    });
+    if (missed > 0) {
+      this.store.update({ num_warnings: job.num_warnings + missed, last_warning: `Missed segment ${firstMissed! + missed - 1}` });
+      console.warn(`job ${job.id}: missed ${missed} live segment(s) from ${firstMissed}`);
+    }
+
+    // Whole parts from what is pending, up to max_duration.
+    const groups = groupSegments(this.live.pending(), live.segment_length_ms, ended);
+    let covered = live.covered_ms;
+    let created = live.parts_created;
+    const parts: PartRef[] = [];
+    const used: PendingSegment[] = [];
+    for (const g of groups) {
+      if (live.max_duration_ms !== null && covered >= live.max_duration_ms) break;
+      used.push(...g);
+      const duration = g.reduce((t, s) => t + s.duration_ms, 0);
+      covered += duration;
+      const first = g[0]!;
+      parts.push({
+        id: `${job.init.stream}/live/${first.wall_ms}`,
+        idx: created++,
+        start_ms: first.wall_ms,
+        duration_ms: duration,
+        kind: "segment",
+        source: first.source,
+        ...(first.byterange ? { byterange: first.byterange } : {}),
+        ...(g.length > 1 ? { concat: g.map((s) => ({ source: s.source, ...(s.byterange ? { byterange: s.byterange } : {}) })) } : {}),
+        ...(first.init ? { init: first.init } : {}),
+        content_type: first.init ? "video/mp4" : "video/mp2t",
+        live: { msns: g.map((s) => s.msn), seen_at: Math.max(...g.map((s) => s.seen_at)) },
+      });
+    }
+    this.live.dropPending(used);
+    const done = ended || (live.max_duration_ms !== null && covered >= live.max_duration_ms);
+    this.live.update({
+      covered_ms: covered,
+      parts_created: created,
+      poll_failures: 0,
+      target_ms: targetMs,
+      last_msn: lastMsn,
+      last_disc: lastDisc,
+      last_wall_end: wallEnd,
+      done: done ? 1 : 0,
+      next_poll_at: now + targetMs,
+    });
+    if (done) this.live.dropPending(this.live.pending());
+
+    // Diff-based tagging: intervals an earlier run already tagged are not tagged again.
+    let fresh = parts;
+    if (parts.length > 0 && !job.init.params.replace) {
+      const tagged = await reportedParts(this.env, job.init.target_qid, job.init.tracks[0]!.name, parts.map((p) => p.id));
+      fresh = parts.filter((p) => !tagged.has(p.id));
+    }
+    if (fresh.length > 0) {
+      await createBatches(this.env, job.init, fresh);
+      this.store.insertParts(fresh);
+      this.store.update({ total: this.store.job()!.total + fresh.length });
+    }
+    await this.afterPart();
+    await this.flush(job.status === "queued");
+    await this.arm();
+  }
+
+  /** The playlist could not be read: try again later, or fail after max_fetch_retries in a row. */
+  async livePollFailed(jobId: string, error: string): Promise<void> {
+    const job = this.store.job();
+    if (!job || job.id !== jobId || (job.status !== "queued" && job.status !== "running")) return;
+    const live = this.live.get();
+    const failures = (live?.poll_failures ?? 0) + 1;
+    if (failures > job.init.params.max_fetch_retries) {
+      this.store.cancelOpenParts();
+      await this.finish("failed", `Failed to fetch the live playlist ${failures} times in a row: ${error}`);
+      return;
+    }
+    const wait = Math.min(MAX_POLL_BACKOFF_MS, (live?.target_ms ?? 2000) * failures);
+    if (!live) {
+      const scope = job.init.params.scope;
+      if (scope.type !== "livestream") return;
+      this.live.reset(scope.segment_length * 1000, scope.max_duration === null ? null : scope.max_duration * 1000, 2000);
+    }
+    this.live.update({ poll_failures: failures, next_poll_at: Date.now() + wait });
+    this.store.update({ last_warning: error });
+    await this.flush(false);
+    await this.arm();
+  }
+
+  /**
+   * The cron's check on a live job: answers what it found, and re-arms an alarm that is missing
+   * or late (the runner's only clock).
+   */
+  async reviveLive(jobId: string): Promise<"ok" | "rearmed" | "not-live"> {
+    const job = this.store.job();
+    if (!job || job.id !== jobId || (job.status !== "queued" && job.status !== "running") || job.init.params.scope.type !== "livestream") return "not-live";
+    const alarm = await this.ctx.storage.getAlarm();
+    const live = this.live.get();
+    const due = live && !live.done ? live.next_poll_at : null;
+    // Late: a whole poll interval past its time (the alarm did not fire, or was lost).
+    if (alarm === null || (due !== null && Date.now() - due > Math.max(live!.target_ms, 1000))) {
+      if (live && !live.done) this.live.update({ next_poll_at: Date.now() });
+      await this.ctx.storage.setAlarm(Date.now());
+      return "rearmed";
+    }
+    return "ok";
   }
 
   /** Stops the pair's active job, if any; answers its id. */
@@ -194,6 +363,12 @@ export class TagRunner extends DurableObject<Env> {
       this.store.update({ plan_attempts: attempts });
       await this.sendPlan(job.init);
     }
+    const live = this.live.get();
+    if ((job.status === "queued" || job.status === "running") && live && !live.done && now >= live.next_poll_at) {
+      // The next look is due; if its answer is lost the same time comes round again.
+      this.live.update({ next_poll_at: now + Math.max(live.target_ms, 1000) });
+      await this.sendPoll(job.init);
+    }
     if (job.status === "running") {
       for (const part of this.store.overdue(now, 100)) {
         const fresh = this.store.job()!;
@@ -216,6 +391,10 @@ export class TagRunner extends DurableObject<Env> {
 
   private message(job: JobState, part: PartRef, attempt: number): QueueMessage {
     return { type: "part", job_id: job.id, runner: runnerName(job.init.qid, job.init.model), part, attempt };
+  }
+
+  private async sendPoll(init: JobInit): Promise<void> {
+    await this.env.PARTS.send({ type: "poll", job_id: init.job_id, runner: runnerName(init.qid, init.model) } satisfies QueueMessage);
   }
 
   private async sendPlan(init: JobInit): Promise<void> {
@@ -243,9 +422,20 @@ export class TagRunner extends DurableObject<Env> {
     await this.arm();
   }
 
+  /** Lag: from the part's newest segment showing in the playlist to its tags being stored. */
+  private noteLiveLag(ref: PartRef): void {
+    const live = this.live.get();
+    if (!live) return;
+    const end = ref.start_ms + ref.duration_ms;
+    this.live.update({ live_lag_ms: Date.now() - (ref.live?.seen_at ?? Date.now()), last_wall_ms: Math.max(live.last_wall_ms ?? 0, end) });
+    this.store.update({}); // marks the job dirty so the next snapshot carries the lag
+  }
+
   private async afterPart(): Promise<void> {
     const job = this.store.job()!;
-    if (job.inflight === 0 && this.store.nextPending(1).length === 0) {
+    const live = this.live.get();
+    const liveGoesOn = job.init.params.scope.type === "livestream" && (!live || !live.done);
+    if (!liveGoesOn && job.inflight === 0 && this.store.nextPending(1).length === 0) {
       // Every part ended: the job fails only if the model failed on every part it was given.
       const modelFailedAll = job.tagged === 0 && job.failed > 0 && job.last_tag_error !== null;
       return modelFailedAll ? this.finish("failed", job.last_tag_error) : this.finish("succeeded");
@@ -256,6 +446,7 @@ export class TagRunner extends DurableObject<Env> {
 
   private async finish(status: "succeeded" | "failed" | "cancelled", error: string | null = null): Promise<void> {
     this.store.update({ status, error, ended_at: Date.now(), inflight: 0 });
+    if (this.live.get()) this.live.update({ done: 1 });
     await this.flush(true);
     await this.arm();
   }
@@ -271,7 +462,7 @@ export class TagRunner extends DurableObject<Env> {
     }
     this.store.markFlushed(-1, now); // claims the slot so interleaved calls do not all write
     try {
-      await writeSnapshot(this.env, job, now);
+      await writeSnapshot(this.env, job, now, this.live.get());
       this.store.markFlushed(job.seq, now);
     } catch (e) {
       console.error(`job ${job.id}: snapshot failed, the alarm will retry`, e);
@@ -288,6 +479,8 @@ export class TagRunner extends DurableObject<Env> {
       const d = this.store.earliestDeadline();
       if (d !== null) times.push(d);
     }
+    const live = this.live.get();
+    if ((job.status === "queued" || job.status === "running") && live && !live.done) times.push(live.next_poll_at);
     if (job.dirty) times.push(job.last_flush + SNAPSHOT_INTERVAL_MS);
     if (times.length === 0) return;
     const at = Math.max(Date.now(), Math.min(...times));

@@ -59,6 +59,8 @@ export const jobs = sqliteTable("jobs", {
   ended_at: integer("ended_at"),
   snapshot_seq: integer("snapshot_seq").notNull().default(0),
   deleted_at: integer("deleted_at"),
+  live_lag_ms: integer("live_lag_ms"),
+  last_wall_ms: integer("last_wall_ms"),
 });
 
 export const tracks = sqliteTable(

@@ -14,6 +14,10 @@ export interface PartRef {
   byterange?: { offset: number; length: number };
   init?: string;
   content_type: string;
+  /** A live part made of several consecutive segments: their sources, in order (`source` is the first). */
+  concat?: Array<{ source: string; byterange?: { offset: number; length: number } }>;
+  /** Live parts: media sequence numbers of the segments; `start_ms` is then wall-clock time (ms since the epoch). */
+  live?: { msns: number[]; seen_at: number };
 }
 
 /** Stable part id for a time part of a stream. */

@@ -41,6 +41,8 @@ export type PartOutcome =
 
 export type QueueMessage =
   | { type: "plan"; job_id: string; runner: string }
+  /** A live job's next look at its playlist. */
+  | { type: "poll"; job_id: string; runner: string }
   | { type: "part"; job_id: string; runner: string; part: PartRef; attempt: number };
 
 /** Runner names are derived from the pair, so the same pair always reaches the same object. */

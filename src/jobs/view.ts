@@ -8,6 +8,8 @@ export function jobStatusView(row: JobRow, now = Date.now()) {
   const progress = progressOf(row.status, counters);
   const tagging_progress = taggingProgressOf(counters);
   const started = row.started_at ?? row.created_at;
+  const params = JSON.parse(row.params) as Record<string, unknown> & { scope?: { type?: string } };
+  const live = params.scope?.type === "livestream";
   return {
     qid: row.qid,
     job_id: row.id,
@@ -15,7 +17,7 @@ export function jobStatusView(row: JobRow, now = Date.now()) {
     model: row.model,
     stream: row.stream,
     created_at: isoTime(row.created_at),
-    params: JSON.parse(row.params) as Record<string, unknown>,
+    params,
     tenant: row.tenant_id,
     user: row.user,
     title: row.title,
@@ -34,6 +36,8 @@ export function jobStatusView(row: JobRow, now = Date.now()) {
             downloaded_parts: row.downloaded_parts,
             tagged_parts: row.tagged_parts,
             warnings: row.num_warnings > 0 ? { num_warnings: row.num_warnings, last_warning: row.last_warning ?? "" } : null,
+            // Live jobs: how far behind the stream tagging is, and the last wall-clock time tagged.
+            ...(live ? { live_lag_s: row.live_lag_ms === null ? null : Math.round(row.live_lag_ms / 100) / 10, last_tagged_at: row.last_wall_ms === null ? null : isoTime(row.last_wall_ms) } : {}),
           },
   };
 }

@@ -2,10 +2,11 @@ import { z } from "zod";
 import type { QueueMessage } from "../jobs/runner-types";
 import type { Outcome } from "./outcome";
 import { handlePart } from "./part";
-import { handlePlan } from "./plan";
+import { handlePlan, handlePoll } from "./plan";
 
 const messageSchema = z.union([
   z.object({ type: z.literal("plan"), job_id: z.string(), runner: z.string() }),
+  z.object({ type: z.literal("poll"), job_id: z.string(), runner: z.string() }),
   z.object({ type: z.literal("part"), job_id: z.string(), runner: z.string(), attempt: z.number(), part: z.object({ id: z.string() }).loose() }),
 ]);
 
@@ -27,7 +28,7 @@ async function consumeOne(msg: Message<unknown>, env: Env): Promise<void> {
   const body = parsed.data as QueueMessage;
   let outcome: Outcome;
   try {
-    outcome = body.type === "plan" ? await handlePlan(env, body) : await handlePart(env, body);
+    outcome = body.type === "plan" ? await handlePlan(env, body) : body.type === "poll" ? await handlePoll(env, body) : await handlePart(env, body);
   } catch (e) {
     // Infrastructure trouble (D1, R2, the runner): let the queue deliver it again.
     console.error(`parts queue: ${body.type} for job ${body.job_id} failed, retrying`, e);

@@ -10,14 +10,14 @@ import { mediaPrefix } from "../sources/registry";
 /** The R2 key under which a part's own bytes are kept once fetched (shared by every model). */
 async function partKey(init: JobInit, part: PartRef): Promise<string> {
   const stream = part.kind === "image" ? "assets" : init.stream;
-  const suffix = part.byterange ? `@${part.byterange.offset}+${part.byterange.length}` : "";
+  const suffix = (part.byterange ? `@${part.byterange.offset}+${part.byterange.length}` : "") + (part.concat ? `+${part.concat.length}` : "");
   return `${await mediaPrefix(init.qid, stream, part.source + suffix + (part.init ?? ""))}/${part.start_ms}-${part.start_ms + part.duration_ms}`;
 }
 
-function concat(a: ArrayBuffer, b: ArrayBuffer): Uint8Array {
+function concat(a: ArrayBuffer | Uint8Array, b: ArrayBuffer | Uint8Array): Uint8Array {
   const out = new Uint8Array(a.byteLength + b.byteLength);
-  out.set(new Uint8Array(a), 0);
-  out.set(new Uint8Array(b), a.byteLength);
+  out.set(a instanceof Uint8Array ? a : new Uint8Array(a), 0);
+  out.set(b instanceof Uint8Array ? b : new Uint8Array(b), a.byteLength);
   return out;
 }
 
@@ -49,7 +49,10 @@ export async function preparePartMedia(env: Env, init: JobInit, part: PartRef): 
   }
   const key = await partKey(init, part);
   if (!(await env.BUCKET.head(key))) {
-    let bytes: ArrayBuffer | Uint8Array = await readSource(env, part.source, part.byterange);
+    let bytes: ArrayBuffer | Uint8Array = part.concat
+      ? // Consecutive MPEG-TS (or fMP4 fragment) segments concatenate into one playable part.
+        (await Promise.all(part.concat.map((s) => readSource(env, s.source, s.byterange)))).reduce<Uint8Array>((a, b) => concat(a, b), new Uint8Array(0))
+      : await readSource(env, part.source, part.byterange);
     // fMP4 segments are only playable behind their init section.
     if (part.init) bytes = concat(await readSource(env, part.init), bytes as ArrayBuffer);
     await env.BUCKET.put(key, bytes, { httpMetadata: { contentType: part.content_type } });

@@ -5,15 +5,26 @@ import type { QueueMessage } from "../jobs/runner-types";
 import { planParts } from "../sources/registry";
 import { FetchError } from "../sources/safe-fetch";
 import { createBatches, uploadedParts } from "../tagstore/write";
+import { pollLive } from "./live-poll";
 import type { Outcome } from "./outcome";
 
 type PlanMessage = Extract<QueueMessage, { type: "plan" }>;
+type PollMessage = Extract<QueueMessage, { type: "poll" }>;
+
+/** A live job's next look at its playlist (sent by its runner's alarm). */
+export async function handlePoll(env: Env, m: PollMessage): Promise<Outcome> {
+  const runner = runnerByName(env, m.runner);
+  const init = await runner.pollInput(m.job_id);
+  return init ? pollLive(env, runner, init) : { kind: "ack" };
+}
 
 /** Lists a queued job's parts, leaves out those already tagged (unless replace), and hands them to the runner. */
 export async function handlePlan(env: Env, m: PlanMessage): Promise<Outcome> {
   const runner = runnerByName(env, m.runner);
   const init = await runner.planInput(m.job_id);
   if (!init) return { kind: "ack" };
+  // A live job has no list of parts: its first look at the playlist starts it.
+  if (init.params.scope.type === "livestream") return pollLive(env, runner, init);
   let parts;
   try {
     const content = await getContent(db(env), init.qid);

@@ -9,12 +9,17 @@ export interface HlsSegment {
   byterange?: { offset: number; length: number };
   init?: string;
   sequence: number;
+  /** EXT-X-DISCONTINUITY-SEQUENCE of the segment: a restarted media sequence starts a new one. */
+  discontinuity: number;
+  /** EXT-X-PROGRAM-DATE-TIME, when the playlist gives it. */
+  program_date_ms?: number;
 }
 
 export interface HlsListing {
   segments: HlsSegment[];
   live: boolean;
   duration_ms: number;
+  target_duration_ms: number;
 }
 
 function parsePlaylist(text: string, source: string): types.MasterPlaylist | types.MediaPlaylist {
@@ -50,14 +55,23 @@ export async function listHls(env: Env, source: string, audio = false): Promise<
   const media = playlist;
   let t = 0;
   let lastEnd = 0;
+  let discontinuity = media.discontinuitySequenceBase ?? 0;
+  let pdt: number | undefined;
   const segments: HlsSegment[] = media.segments.map((seg, i) => {
     const duration_ms = Math.round(seg.duration * 1000);
+    if (seg.discontinuity && i > 0) discontinuity++;
+    // A date carries on to the following segments until the next one (RFC 8216, 4.4.4.6).
+    if (seg.programDateTime) pdt = seg.programDateTime.getTime();
+    else if (pdt !== undefined && seg.discontinuity) pdt = undefined;
     const entry: HlsSegment = {
       source: resolveSource(playlistSource, seg.uri),
       start_ms: t,
       duration_ms,
       sequence: (media.mediaSequenceBase ?? 0) + i,
+      discontinuity,
+      ...(pdt !== undefined ? { program_date_ms: pdt } : {}),
     };
+    if (pdt !== undefined) pdt += duration_ms;
     if (seg.byterange) {
       // A byte range without an offset continues where the previous one ended.
       const offset = seg.byterange.offset ?? lastEnd;
@@ -68,5 +82,5 @@ export async function listHls(env: Env, source: string, audio = false): Promise<
     t += duration_ms;
     return entry;
   });
-  return { segments, live: !media.endlist, duration_ms: t };
+  return { segments, live: !media.endlist, duration_ms: t, target_duration_ms: Math.round((media.targetDuration ?? 6) * 1000) };
 }

@@ -14,7 +14,7 @@ export interface AlignedTag {
  * Moves a provider's tag from part time to content time: times add the part's offset, and a
  * frame index shifts by offset_s × fps. Times are whole milliseconds.
  */
-export function alignTag(tag: ProviderTag, part: Pick<PartRef, "start_ms">, defaultTrack: string, fps?: number): AlignedTag {
+export function alignTag(tag: ProviderTag, part: Pick<PartRef, "start_ms" | "live">, defaultTrack: string, fps?: number): AlignedTag {
   const start = part.start_ms + Math.round(tag.start_time);
   const end = Math.max(start, part.start_ms + Math.round(tag.end_time));
   let frame_info: AlignedTag["frame_info"] = tag.frame_info ?? null;
@@ -27,6 +27,7 @@ export function alignTag(tag: ProviderTag, part: Pick<PartRef, "start_ms">, defa
     end_time: end,
     text: tag.text,
     frame_info,
-    additional_info: tag.additional_info ?? null,
+    // Live parts start at a wall-clock time: the tag's says when it aired.
+    additional_info: part.live ? { ...(tag.additional_info ?? {}), timestamp_ms: start } : (tag.additional_info ?? null),
   };
 }

@@ -6,7 +6,7 @@ import type { AlignedTag } from "./align";
 /** D1 allows 100 bound parameters a statement: rows per multi-row insert for a given width. */
 const rowsPerStatement = (columns: number) => Math.floor(100 / columns);
 
-function chunk<T>(items: T[], size: number): T[][] {
+export function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;

@@ -3,6 +3,15 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import { samplePath } from "../../reference-provider/sample";
+import { handleLive } from "./live-hls";
+
+function readAll(req: import("node:http").IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    let raw = "";
+    req.on("data", (d) => (raw += d));
+    req.on("end", () => resolve(raw));
+  });
+}
 
 /**
  * A small provider speaking the provider protocol, for tests that need control. Behaviour comes
@@ -52,6 +61,7 @@ export function startTestProvider(port = 0): Promise<{ server: Server; url: stri
     const name = virtual?.[1] ?? "";
     const path = virtual?.[2] ?? req.url ?? "";
     if (req.method === "GET" && path === "/stats") return send(200, load.get(name) ?? { now: 0, max: 0, calls: 0 });
+    if (handleLive(req, res, path, () => readAll(req))) return;
     // The sample content's files, as a media server would serve them.
     const file = /^\/files\/([\w.-]+)$/.exec(path);
     if (req.method === "GET" && file) {

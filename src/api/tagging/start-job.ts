@@ -17,14 +17,21 @@ export interface JobRequest {
   overrides?: OptionsInput;
 }
 
-const contentFacts = (c: Content): ContentFacts => ({
+const contentFacts = (c: Content, live: boolean): ContentFacts => ({
   qid: c.qid,
-  live: false,
+  live,
   streams: Object.entries(c.streams).map(([name, s]) => ({ name, ...(s.language ? { language: s.language } : {}), ...(s.channels ? { channels: s.channels } : {}) })),
 });
 
 /** Validates one requested job and builds what its runner needs; throws 400/403 for a request that cannot run. */
-export async function prepareJob(env: Env, principal: Principal, content: Content, options: OptionsInput | undefined, job: JobRequest): Promise<{ init: JobInit; unavailable: string | null }> {
+export async function prepareJob(
+  env: Env,
+  principal: Principal,
+  content: Content,
+  live: boolean,
+  options: OptionsInput | undefined,
+  job: JobRequest,
+): Promise<{ init: JobInit; unavailable: string | null }> {
   const model = await findModel(env, db(env), job.model);
   if (!model) throw badRequest(`Model ${job.model} not found`, "MODEL_NOT_FOUND");
   const runConfig = { ...(model.default_params ?? {}), ...(job.model_params ?? {}) };
@@ -32,7 +39,7 @@ export async function prepareJob(env: Env, principal: Principal, content: Conten
     const bad = paramsError(model.params_schema, runConfig);
     if (bad) throw badRequest(`Invalid model_params for ${model.name}: ${bad}`, "INVALID_MODEL_PARAMS");
   }
-  const eff = effectiveOptions({ name: model.name, type: model.type }, contentFacts(content), options, job.overrides);
+  const eff = effectiveOptions({ name: model.name, type: model.type }, contentFacts(content, live), options, job.overrides);
   if (eff.scope.type === "assets") {
     const missing = (eff.scope.assets ?? []).filter((a) => !content.assets[a]);
     if (missing.length) throw badRequest(`Asset ${missing[0]} not found in content ${content.qid}`);

@@ -5,6 +5,7 @@ import { principalOf } from "../../auth/middleware";
 import { notFound, badRequest } from "../../errors";
 import { runnerFor } from "../../jobs/runner-client";
 import type { stopAll as StopAllRoute, stopModel as StopModelRoute, tag as TagRoute } from "./tagging.routes";
+import { isLiveContent } from "../../sources/liveness";
 import { prepareJob } from "./start-job";
 
 export const startTaggingHandler: RouteHandler<typeof TagRoute, AppEnv> = async (c) => {
@@ -15,7 +16,8 @@ export const startTaggingHandler: RouteHandler<typeof TagRoute, AppEnv> = async 
   const content = await contentFor(c.env, principal, qid);
   // The whole request is validated before anything starts, so a bad job starts nothing.
   const inits = [];
-  for (const job of body.jobs) inits.push(await prepareJob(c.env, principal, content, body.options, job));
+  const live = await isLiveContent(c.env, content);
+  for (const job of body.jobs) inits.push(await prepareJob(c.env, principal, content, live, body.options, job));
   // Each job then starts on its own: its pair's runner decides, atomically, whether it may.
   const jobs = await Promise.all(
     inits.map(async ({ init, unavailable }) => {

@@ -1,0 +1,45 @@
+import type { LiveSegmentInput } from "../../durable-objects/live-store";
+import { db } from "../db/client";
+import { getContent } from "../db/contents";
+import type { RunnerApi } from "../jobs/runner-client";
+import type { JobInit } from "../jobs/runner-types";
+import { listHls } from "../sources/hls";
+import { sourceOf } from "../sources/registry";
+import { FetchError } from "../sources/safe-fetch";
+import type { Outcome } from "./outcome";
+
+/**
+ * One look at a live job's playlist: the segments it lists go to the runner, which decides what
+ * is new. A playlist that cannot be read is reported; the runner counts failures in a row.
+ */
+export async function pollLive(env: Env, runner: RunnerApi, init: JobInit): Promise<Outcome> {
+  const scope = init.params.scope;
+  if (scope.type !== "livestream") return { kind: "ack" };
+  let segments: LiveSegmentInput[];
+  let target: number;
+  let ended: boolean;
+  try {
+    const content = await getContent(db(env), init.qid);
+    if (!content) throw new FetchError(`Content ${init.qid} no longer exists`, false);
+    const spec = content.streams[scope.stream];
+    if (!spec) throw new FetchError(`Stream ${scope.stream} not found in content ${init.qid}`, false);
+    const listing = await listHls(env, sourceOf(content.qid, spec), init.model_type === "audio");
+    segments = listing.segments.map((s) => ({
+      msn: s.sequence,
+      discontinuity: s.discontinuity,
+      duration_ms: s.duration_ms,
+      source: s.source,
+      ...(s.byterange ? { byterange: s.byterange } : {}),
+      ...(s.init ? { init: s.init } : {}),
+      ...(s.program_date_ms !== undefined ? { program_date_ms: s.program_date_ms } : {}),
+    }));
+    target = listing.target_duration_ms;
+    ended = !listing.live;
+  } catch (e) {
+    if (!(e instanceof FetchError)) throw e;
+    await runner.livePollFailed(init.job_id, e.message);
+    return { kind: "ack" };
+  }
+  await runner.liveSegments(init.job_id, segments, target, ended);
+  return { kind: "ack" };
+}
