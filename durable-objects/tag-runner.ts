@@ -12,7 +12,7 @@ import { reportedParts } from "./reported-parts";
 /** How long the runner waits for a queued job's plan before sending the plan message again. */
 const PLAN_WATCHDOG_MS = 30_000;
 /** How long a part may take on top of its provider's timeout (queue delay, fetching). */
-const PART_SLACK_MS = 60_000;
+const PART_SLACK_MS = 20_000;
 const SNAPSHOT_INTERVAL_MS = 1_000;
 /** Longest a live job waits between looks at its playlist when the playlist cannot be read. */
 const MAX_POLL_BACKOFF_MS = 30_000;
