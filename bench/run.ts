@@ -17,6 +17,11 @@ const LATENCY_MS = 100;
 const STATUS_JOBS = 10_000;
 const SAMPLES = 400;
 const ADMIN = "bench-admin-token";
+const LIVE_JOB_COUNTS = [1, 10, 50];
+const LIVE_SECONDS = 20;
+const LIVE_LATENCY_MS = 100;
+/** Lag is measured on at most this many of the jobs, so that measuring does not load the runtime. */
+const LIVE_SAMPLED_JOBS = 5;
 
 const dir = mkdtempSync(join(tmpdir(), "tagger-bench-"));
 const state = join(dir, "state");
@@ -72,6 +77,47 @@ async function tagAndFollow(qid: string, model = "bench"): Promise<{ toRunningMs
   }
 }
 
+/**
+ * Runs `n` live jobs at once on their own channels of the loopback origin (1 s segments, one per
+ * part) and measures, for the segments of a few of them, the time from the segment appearing
+ * in the playlist (its program date: the origin publishes it then) to its tag being readable.
+ */
+async function liveLag(n: number): Promise<{ jobs: number; median: number; p95: number; samples: number; bound: number }> {
+  const qids = Array.from({ length: n }, (_, i) => `live${n}-${i}`);
+  for (const qid of qids) {
+    const res = await fetch(`${provider.url}/live/${qid}/config`, { method: "POST", body: JSON.stringify({ segment_s: 1, window: 10 }) });
+    if (!res.ok) throw new Error(`live origin: ${res.status}`);
+    await call("PUT", `/contents/${qid}`, { title: qid, streams: { video: { url: `${provider.url}/live/${qid}/index.m3u8` } } });
+  }
+  const ids = await Promise.all(
+    qids.map(async (qid) => {
+      const res = (await (await call("POST", `/${qid}/tag`, { options: { scope: { type: "livestream", segment_length: 1, max_duration: LIVE_SECONDS } }, jobs: [{ model: "livebench" }] })).json()) as { jobs: Array<{ job_id: string; started: boolean }> };
+      if (!res.jobs[0]?.started) throw new Error(`live job on ${qid} did not start`);
+      return res.jobs[0].job_id;
+    }),
+  );
+  const sampled = qids.slice(0, LIVE_SAMPLED_JOBS);
+  const firstSeen = new Map<string, number>();
+  const lags: number[] = [];
+  const until = Date.now() + (LIVE_SECONDS + 30) * 1000;
+  for (;;) {
+    for (const qid of sampled) {
+      const { tags } = (await (await call("GET", `/${qid}/tags?limit=1000`)).json()) as { tags: Array<{ id: string; additional_info: { timestamp_ms?: number } | null }> };
+      const now = Date.now();
+      for (const t of tags) {
+        if (firstSeen.has(t.id) || typeof t.additional_info?.timestamp_ms !== "number") continue;
+        firstSeen.set(t.id, now);
+        lags.push(now - t.additional_info.timestamp_ms);
+      }
+    }
+    const { jobs } = (await (await call("GET", `/job-status?status=running&limit=1000`)).json()) as { jobs: Array<{ job_id: string }> };
+    if (!jobs.some((j) => ids.includes(j.job_id)) || Date.now() > until) break;
+    await sleep(100);
+  }
+  lags.sort((a, b) => a - b);
+  return { jobs: n, median: quantile(lags, 0.5), p95: quantile(lags, 0.95), samples: lags.length, bound: 1000 + LIVE_LATENCY_MS + 1000 };
+}
+
 async function timeRequests(path: string, n: number): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -97,6 +143,7 @@ try {
     vars: { ADMIN_TOKEN: ADMIN, URL_SIGNING_KEY: "bench-signing-key", REFERENCE_PROVIDER_URL: reference.url },
     logLevel: "warn",
   });
+  await call("PUT", "/models/livebench", { description: "live bench model", type: "video", provider: { kind: "http", name: "livebench", url: provider.url, concurrency: 256 }, default_params: { latency_ms: LIVE_LATENCY_MS } }, { authorization: `Bearer ${ADMIN}` });
   await call("PUT", "/models/bench", { description: "fixed-latency bench model", type: "video", provider: { kind: "http", url: provider.url, concurrency: CONCURRENCY }, default_params: { latency_ms: LATENCY_MS } }, { authorization: `Bearer ${ADMIN}` });
 
   // The first job pays for compiling the Worker and opening storage: keep it out of the figures.
@@ -149,6 +196,10 @@ try {
     };
   }
 
+  // (e): live lag and how many live jobs one local runtime sustains.
+  const liveRuns: Array<{ jobs: number; median: number; p95: number; samples: number; bound: number }> = [];
+  for (const n of LIVE_JOB_COUNTS) liveRuns.push(await liveLag(n));
+
   const ms = (x: number) => `${x.toFixed(1)} ms`;
   const figures = {
     a_wall_ms: Math.round(big.wallMs),
@@ -162,6 +213,7 @@ try {
     b_p99_ratio: Number((quantile(status, 0.99) / quantile(trivial, 0.99)).toFixed(2)),
     c_to_running_median_ms: Math.round(quantile(toRunning, 0.5)),
     c_to_running_max_ms: Math.round(toRunning.at(-1)!),
+    ...Object.fromEntries(liveRuns.flatMap((r) => [[`e_live_${r.jobs}_lag_median_ms`, Math.round(r.median)], [`e_live_${r.jobs}_lag_p95_ms`, Math.round(r.p95)]])),
     d_provider_workers: workers,
     ...Object.fromEntries(
       Object.entries(real).flatMap(([m, r]) => [
@@ -184,6 +236,8 @@ try {
 ${Object.entries(real)
   .map(([m, r]) => `    ${m.padEnd(5)} wall ${ms(r.wallMs)}: ${r.throughput.toFixed(1)} s of media per s; provider's own time ${ms(r.processingMs)} / ${workers} = ${ms(r.processingMs / workers)}; overhead ratio ${r.overhead.toFixed(2)}`)
   .join("\n")}
+(e) live lag: from a segment appearing in the playlist to its tags being readable (1 s segments, provider ${LIVE_LATENCY_MS} ms; bound ${liveRuns[0]?.bound} ms)
+${liveRuns.map((r) => `    ${String(r.jobs).padStart(2)} live job(s): median ${ms(r.median)}, p95 ${ms(r.p95)} over ${r.samples} segments; median within bound: ${r.median <= r.bound ? "yes" : "no"}`).join("\n")}
 `);
   console.log(`BENCH_JSON ${JSON.stringify(figures)}`);
 } finally {
