@@ -159,7 +159,13 @@ export class TagRunner extends DurableObject<Env> {
       await this.redispatch(job, part, outcome.error);
       return;
     } else {
-      const warning = outcome.stage === "fetch" ? `Failed to download part ${partId}` : `Failed to tag part ${partId}: ${outcome.error}`;
+      // A live segment that is gone by the time it is fetched left the origin's window unseen.
+      const warning =
+        outcome.stage === "fetch"
+          ? part.ref.live
+            ? `Missed segment ${part.ref.live.msns[0]}`
+            : `Failed to download part ${partId}`
+          : `Failed to tag part ${partId}: ${outcome.error}`;
       this.store.setPart(partId, { state: "failed" });
       this.store.update({
         failed: job.failed + 1,

@@ -83,6 +83,28 @@ describe("livestream tagging", () => {
     expect(done.tag_details.warnings).toEqual({ num_warnings: 2, last_warning: "Missed segment 4" });
   });
 
+  it("ends succeeded when the stream ends (EXT-X-ENDLIST), with the last short part kept", async () => {
+    await liveContent("live-end", { segment_s: 1, end_after: 5 });
+    const { jobs } = await startJob("live-end", { options: { scope: { type: "livestream", segment_length: 2 } }, jobs: [{ model: "livem" }] });
+    const done = await waitFor("live-end", jobs[0]!.job_id, ["succeeded", "failed", "cancelled"], 20_000);
+    expect(done.status).toBe("succeeded");
+    const tags = await tagsOf("live-end");
+    expect(tags.length).toBe(done.tag_details.tagged_parts);
+    expect(tags.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("a live segment gone from the origin when fetched is a missed segment, not a failure", async () => {
+    await liveContent("live-gone", { segment_s: 1 });
+    const { jobs } = await startJob("live-gone", { options: { scope: { type: "livestream", segment_length: 1, max_duration: 3 } }, jobs: [{ model: "livem" }] });
+    const jobId = jobs[0]!.job_id;
+    // Reconfiguring the channel restarts its clock: segments seen before are gone from the origin.
+    await expect.poll(async () => (await job("live-gone", jobId)).tag_details?.total_parts ?? 0, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    await fetch(`${env.TEST_PROVIDER_URL}/live/live-gone/config`, { method: "POST", body: JSON.stringify({ segment_s: 1, real_dir: "/nonexistent", real_count: 1 }) });
+    const done = await waitFor("live-gone", jobId, ["succeeded", "failed"], 20_000);
+    expect(done.status).toBe("succeeded");
+    expect(done.tag_details.warnings?.last_warning).toMatch(/^Missed segment \d+$/);
+  });
+
   it("follows a restarted media sequence after a discontinuity without losing or repeating an interval", async () => {
     await liveContent("live-restart", { segment_s: 1, restart_at: 2 });
     const { jobs } = await startJob("live-restart", { options: { scope: { type: "livestream", segment_length: 1, max_duration: 5 } }, jobs: [{ model: "livem" }] });
