@@ -2,6 +2,7 @@ import { reportStatusOf, tagStatusOf } from "../src/jobs/status";
 import { isTerminal } from "../src/jobs/status";
 import { formatTimeRan } from "../src/jobs/time";
 import type { JobInit } from "../src/jobs/runner-types";
+import type { JobRow } from "../src/db/schema";
 import type { LiveState } from "./live-store";
 import type { JobState } from "./runner-store";
 
@@ -55,4 +56,35 @@ export async function writeSnapshot(env: Env, job: JobState, now = Date.now(), l
     );
   }
   await env.DB.batch(stmts);
+}
+
+/** The runner's job as a D1 row would hold it (for views built from the runner's own state). */
+export function jobRowOf(job: JobState, live: LiveState | null = null): JobRow {
+  const counters = { total: job.total, downloaded: job.downloaded, tagged: job.tagged };
+  return {
+    id: job.id,
+    qid: job.init.qid,
+    model: job.init.model,
+    stream: job.init.stream,
+    tenant_id: job.init.tenant_id,
+    user: job.init.user,
+    title: job.init.title,
+    destination_qid: job.init.params.destination_qid,
+    status: job.status,
+    params: JSON.stringify(job.init.params),
+    error: job.error,
+    tag_status: tagStatusOf(job.status, counters),
+    total_parts: job.total,
+    downloaded_parts: job.downloaded,
+    tagged_parts: job.tagged,
+    num_warnings: job.num_warnings,
+    last_warning: job.last_warning,
+    created_at: job.init.created_at,
+    started_at: job.started_at,
+    ended_at: job.ended_at,
+    snapshot_seq: job.seq,
+    deleted_at: null,
+    live_lag_ms: live?.live_lag_ms ?? null,
+    last_wall_ms: live?.last_wall_ms ?? null,
+  };
 }

@@ -3,9 +3,11 @@ import type { PartRef } from "../src/jobs/parts";
 import { runnerName, type JobInit, type PartOutcome, type QueueMessage, type StartResult } from "../src/jobs/runner-types";
 import { DEFAULT_TIMEOUT_S, SLOT_WAIT_MS } from "../src/providers/types";
 
+import { EventLog, type FeedEvent, type FeedEventType, progressData } from "./feed-events";
 import { type LiveSegmentInput, LiveStore, type PendingSegment, groupSegments } from "./live-store";
 import { type JobState, type PartRow, RunnerStore } from "./runner-store";
-import { insertJobRow, writeSnapshot } from "./snapshot";
+import { insertJobRow, jobRowOf, writeSnapshot } from "./snapshot";
+import { jobStatusView } from "../src/jobs/view";
 import { createBatches } from "../src/tagstore/write";
 import { reportedParts } from "./reported-parts";
 
@@ -14,6 +16,8 @@ const PLAN_WATCHDOG_MS = 30_000;
 /** How long a part may take on top of its provider's timeout (queue delay, fetching). */
 const PART_SLACK_MS = 20_000;
 const SNAPSHOT_INTERVAL_MS = 1_000;
+/** At most one progress event per job this often (about 10 a second). */
+const PROGRESS_INTERVAL_MS = 100;
 /** Longest a live job waits between looks at its playlist when the playlist cannot be read. */
 const MAX_POLL_BACKOFF_MS = 30_000;
 
@@ -27,11 +31,79 @@ const MAX_POLL_BACKOFF_MS = 30_000;
 export class TagRunner extends DurableObject<Env> {
   private readonly store: RunnerStore;
   private readonly live: LiveStore;
+  private readonly events: EventLog;
+  /** Publishing to the tenant feed in order (in memory: lost with the object, like the events it carries are not). */
+  private published: Promise<void> = Promise.resolve();
+  private lastProgressAt = 0;
+  private progressPending = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new RunnerStore(ctx.storage.sql);
     this.live = new LiveStore(ctx.storage.sql);
+    this.events = new EventLog(ctx.storage.sql);
+    // Answered by the runtime without waking the object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+  }
+
+  /**
+   * The pair's feed (`GET /{qid}/feed/{model}`; the Worker checked the caller): a snapshot of the
+   * job, the events after `since`, then every event as it happens. Hibernatable sockets.
+   */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("expected a websocket", { status: 426 });
+    const since = new URL(request.url).searchParams.get("since");
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    this.ctx.acceptWebSocket(server);
+    const job = this.store.job();
+    server.send(JSON.stringify({ type: "snapshot", seq: this.events.lastSeq(), jobs: job ? [jobStatusView(jobRowOf(job), Date.now())] : [] }));
+    if (since !== null) for (const e of this.events.since(Number(since))) server.send(JSON.stringify(e));
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    if (message !== "ping") ws.send(JSON.stringify({ type: "error", message: "This feed only sends; use ping to keep it alive" }));
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    ws.close(code === 1005 ? 1000 : code, "closed");
+  }
+
+  /** Records an event, sends it to the pair's sockets and publishes it to the tenant's feed. */
+  private emit(type: FeedEventType, data: Record<string, unknown> = {}): void {
+    const job = this.store.job();
+    if (!job) return;
+    const event: FeedEvent = this.events.append((seq) => ({
+      type,
+      job_id: job.id,
+      qid: job.init.qid,
+      model: job.init.model,
+      tenant: job.init.tenant_id,
+      seq,
+      at: new Date().toISOString(),
+      data: { ...progressData(job), ...data },
+    }));
+    const body = JSON.stringify(event);
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.send(body);
+      } catch {
+        // closing
+      }
+    }
+    const feed = this.env.TENANT_FEED.getByName(job.init.tenant_id);
+    this.published = this.published.then(() => feed.publish(event)).catch((e) => console.error(`job ${job.id}: feed publish failed`, e));
+  }
+
+  /** Progress, coalesced: at once if the last was long enough ago, else on the next tick of the alarm. */
+  private progress(): void {
+    const now = Date.now();
+    if (now - this.lastProgressAt >= PROGRESS_INTERVAL_MS) {
+      this.lastProgressAt = now;
+      this.progressPending = false;
+      this.emit("job.progress");
+    } else this.progressPending = true;
   }
 
   /** Starts a job unless one is queued or running for this pair (atomic: no await before the decision). */
@@ -42,6 +114,8 @@ export class TagRunner extends DurableObject<Env> {
     }
     this.store.newJob(init);
     this.live.clear();
+    this.events.clear();
+    this.emit("job.queued");
     try {
       await insertJobRow(this.env, init);
     } catch (e) {
@@ -68,6 +142,7 @@ export class TagRunner extends DurableObject<Env> {
       this.store.insertParts(parts);
       this.store.update({ status: "running", total: parts.length, started_at: Date.now() });
     });
+    this.emit("job.running");
     if (parts.length === 0) return this.finish("succeeded");
     await this.fill();
     await this.flush(true);
@@ -102,7 +177,9 @@ export class TagRunner extends DurableObject<Env> {
     if (!part || part.state !== "inflight" || part.downloaded) return;
     this.store.setPart(partId, { downloaded: 1 });
     this.store.update({ downloaded: job.downloaded + 1 });
+    this.progress();
     await this.flush(false);
+    if (this.progressPending) await this.arm();
   }
 
   /**
@@ -155,6 +232,10 @@ export class TagRunner extends DurableObject<Env> {
       if (part.ref.live) this.noteLiveLag(part.ref);
       this.store.setPart(partId, { state: "done", downloaded: 1 });
       this.store.update({ tagged: job.tagged + 1, downloaded: job.downloaded + (part.downloaded ? 0 : 1), inflight: job.inflight - 1 });
+      if (outcome.tags > 0) {
+        const [start, end] = outcome.span ?? [part.ref.start_ms, part.ref.start_ms + part.ref.duration_ms];
+        this.emit("job.tags", { track: job.init.tracks[0]!.name, count: outcome.tags, start_time: start, end_time: end, part: partId });
+      }
     } else if (outcome.transient && part.attempts <= job.init.params.max_fetch_retries) {
       await this.redispatch(job, part, outcome.error);
       return;
@@ -175,6 +256,7 @@ export class TagRunner extends DurableObject<Env> {
         ...(outcome.stage === "tag" ? { last_tag_error: outcome.error } : {}),
       });
     }
+    if (this.store.job()!.status === "running") this.progress();
     await this.afterPart();
   }
 
@@ -202,7 +284,10 @@ export class TagRunner extends DurableObject<Env> {
       live = this.live.get()!;
     }
     if (live.done) return;
-    if (job.status === "queued") this.store.update({ status: "running", started_at: now });
+    if (job.status === "queued") {
+      this.store.update({ status: "running", started_at: now });
+      this.emit("job.running");
+    }
 
     // Which segments are new: after the last one seen, in a later discontinuity, or a restarted sequence.
     const newest = segments.at(-1);
@@ -291,6 +376,7 @@ export class TagRunner extends DurableObject<Env> {
       this.store.insertParts(fresh);
       this.store.update({ total: this.store.job()!.total + fresh.length });
     }
+    if (fresh.length > 0 || missed > 0) this.progress();
     await this.afterPart();
     await this.flush(job.status === "queued");
     await this.arm();
@@ -360,6 +446,7 @@ export class TagRunner extends DurableObject<Env> {
     const job = this.store.job();
     if (!job) return;
     const now = Date.now();
+    if (this.progressPending && (job.status === "queued" || job.status === "running")) this.progress();
     if (job.status === "queued" && now - job.init.created_at >= PLAN_WATCHDOG_MS) {
       const attempts = job.plan_attempts + 1;
       if (attempts > job.init.params.max_fetch_retries + 1) {
@@ -453,6 +540,8 @@ export class TagRunner extends DurableObject<Env> {
   private async finish(status: "succeeded" | "failed" | "cancelled", error: string | null = null): Promise<void> {
     this.store.update({ status, error, ended_at: Date.now(), inflight: 0 });
     if (this.live.get()) this.live.update({ done: 1 });
+    this.progressPending = false;
+    this.emit(`job.${status}`, { error });
     await this.flush(true);
     await this.arm();
   }
@@ -488,6 +577,7 @@ export class TagRunner extends DurableObject<Env> {
     const live = this.live.get();
     if ((job.status === "queued" || job.status === "running") && live && !live.done) times.push(live.next_poll_at);
     if (job.dirty) times.push(job.last_flush + SNAPSHOT_INTERVAL_MS);
+    if (this.progressPending) times.push(this.lastProgressAt + PROGRESS_INTERVAL_MS);
     if (times.length === 0) return;
     const at = Math.max(Date.now(), Math.min(...times));
     const current = await this.ctx.storage.getAlarm();

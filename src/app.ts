@@ -7,6 +7,7 @@ import { ApiError } from "./errors";
 import { validationHook } from "./api/validation";
 import { registerContents } from "./api/contents/contents.routes";
 import { registerCallbacks } from "./api/callbacks/callbacks.routes";
+import { registerFeeds } from "./api/feeds/feeds.routes";
 import { registerMedia } from "./api/media/media.routes";
 import { registerProviders } from "./api/providers/providers.routes";
 import { registerModels } from "./api/models/models.routes";
@@ -60,6 +61,7 @@ export function buildApp() {
   registerMedia(app);
   registerCallbacks(app);
   registerProviders(app);
+  registerFeeds(app);
   registerStatus(app);
   registerTagging(app);
   registerTags(app);

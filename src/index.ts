@@ -4,6 +4,7 @@ import { scheduled } from "./live/cron";
 
 export { TagRunner } from "../durable-objects/tag-runner";
 export { ProviderState } from "../durable-objects/provider-state";
+export { TenantFeed } from "../durable-objects/tenant-feed";
 
 const app = buildApp();
 

@@ -9,9 +9,11 @@ export const qidParam = z
   .regex(QID_PATTERN, "must be a content id (iq__…, or a registered id of letters, digits, '_', '.', '-')")
   .openapi({ param: { name: "qid", in: "path" }, example: "demo" });
 
+export const MODEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
 export const modelParam = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "must be a model name")
+  .regex(MODEL_PATTERN, "must be a model name")
   .openapi({ param: { name: "model", in: "path" }, example: "shot" });
 
 export const authQuery = z.string().optional().openapi({ param: { name: "authorization", in: "query" }, description: "The bearer token, for clients that cannot set headers" });

@@ -36,7 +36,8 @@ export type StartResult = { started: true; job_id: string } | { started: false; 
 
 /** A part's result, reported by the consumer. */
 export type PartOutcome =
-  | { ok: true; tags: number }
+  /** `span`: where the part's new tags lie, in content time. */
+  | { ok: true; tags: number; span?: [number, number] }
   | { ok: false; stage: "fetch" | "tag"; transient: boolean; error: string };
 
 export type QueueMessage =

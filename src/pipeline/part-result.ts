@@ -10,7 +10,8 @@ export async function storePartTags(env: Env, runner: RunnerApi, init: JobInit, 
   const fps = typeof init.params.run_config.fps === "number" ? init.params.run_config.fps : undefined;
   const aligned = tags.map((t) => alignTag(t, part, init.tracks[0]!.name, fps));
   await writePartTags(env, init, part, aligned);
-  await runner.partDone(init.job_id, part.id, { ok: true, tags: aligned.length });
+  const span: [number, number] | undefined = aligned.length > 0 ? [Math.min(...aligned.map((t) => t.start_time)), Math.max(...aligned.map((t) => t.end_time))] : undefined;
+  await runner.partDone(init.job_id, part.id, { ok: true, tags: aligned.length, ...(span ? { span } : {}) });
   return aligned.length;
 }
 

@@ -1,0 +1,65 @@
+import { progressOf } from "../src/jobs/status";
+import type { JobState } from "./runner-store";
+
+/** What feeds send, one JSON message per event (docs/feeds.md). */
+export type FeedEventType = "job.queued" | "job.running" | "job.progress" | "job.tags" | "job.succeeded" | "job.failed" | "job.cancelled";
+
+export interface FeedEvent {
+  type: FeedEventType;
+  job_id: string;
+  qid: string;
+  model: string;
+  tenant: string;
+  /** Increases by one per event of the job. */
+  seq: number;
+  at: string;
+  data: Record<string, unknown>;
+}
+
+/** Events a runner keeps for `?since=` replays. */
+export const JOB_HISTORY = 500;
+
+/** The counters a progress event carries (also in the first and last events). */
+export function progressData(job: JobState): Record<string, unknown> {
+  const progress = progressOf(job.status, { total: job.total, downloaded: job.downloaded, tagged: job.tagged });
+  return {
+    status: job.status,
+    total_parts: job.total,
+    downloaded_parts: job.downloaded,
+    tagged_parts: job.tagged,
+    failed_parts: job.failed,
+    progress,
+    tagging_progress: `${job.tagged}/${job.total}`,
+    warnings: job.num_warnings > 0 ? { num_warnings: job.num_warnings, last_warning: job.last_warning ?? "" } : null,
+  };
+}
+
+/** The runner's event log: its SQLite table, bounded to the last JOB_HISTORY events of the job. */
+export class EventLog {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec("CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+  }
+
+  clear(): void {
+    this.sql.exec("DELETE FROM events");
+  }
+
+  append(make: (seq: number) => FeedEvent): FeedEvent {
+    const last = this.sql.exec<{ s: number | null }>("SELECT MAX(seq) AS s FROM events").one().s ?? 0;
+    const event = make(last + 1);
+    this.sql.exec("INSERT INTO events (seq, body) VALUES (?, ?)", event.seq, JSON.stringify(event));
+    this.sql.exec("DELETE FROM events WHERE seq <= ?", event.seq - JOB_HISTORY);
+    return event;
+  }
+
+  since(seq: number): FeedEvent[] {
+    return this.sql
+      .exec("SELECT body FROM events WHERE seq > ? ORDER BY seq", seq)
+      .toArray()
+      .map((r) => JSON.parse(r.body as string) as FeedEvent);
+  }
+
+  lastSeq(): number {
+    return this.sql.exec<{ s: number | null }>("SELECT MAX(seq) AS s FROM events").one().s ?? 0;
+  }
+}

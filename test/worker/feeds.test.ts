@@ -1,0 +1,151 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import { runnerName } from "../../src/jobs/runner-types";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ADMIN, BASE, call, devToken, expectError, json, registerHls, registerModel, startJob, waitFor } from "./helpers";
+
+interface Message {
+  type: string;
+  seq?: number;
+  feed_seq?: number;
+  job_id?: string;
+  qid?: string;
+  data?: Record<string, any>;
+  jobs?: Array<Record<string, any>>;
+  at?: string;
+}
+
+/** A feed socket and everything it received, with the time each message came. */
+async function connect(path: string, token?: string) {
+  const sep = path.includes("?") ? "&" : "?";
+  const url = `${BASE}${path}${token ? `${sep}authorization=${encodeURIComponent(token)}` : ""}`;
+  const res = await exports.default.fetch(url, { headers: { Upgrade: "websocket" } });
+  if (res.status !== 101) throw new Error(`feed ${path}: ${res.status} ${await res.text()}`);
+  const ws = res.webSocket!;
+  const received: Array<Message & { t: number }> = [];
+  ws.addEventListener("message", (e) => received.push({ ...(JSON.parse(e.data as string) as Message), t: Date.now() }));
+  ws.accept();
+  return {
+    ws,
+    received,
+    async until(pred: (m: Message) => boolean, timeoutMs = 20_000) {
+      await expect.poll(() => received.some(pred), { timeout: timeoutMs, interval: 20 }).toBe(true);
+    },
+    close: () => ws.close(1000, "done"),
+  };
+}
+
+const ALICE = "0x00000000000000000000000000000000000000f1";
+const BOB = "0x00000000000000000000000000000000000000f2";
+
+describe("progress feeds", () => {
+  beforeAll(async () => {
+    await registerModel("feedm");
+    for (const [t, who] of [["feeda", ALICE], ["feedb", BOB]] as const) {
+      await json(await call("PUT", `/tenants/${t}`, { token: ADMIN, body: { name: t } }), 201);
+      await json(await call("PUT", `/tenants/${t}/members/${who}`, { token: ADMIN, body: { role: "member" } }), 200);
+    }
+  });
+
+  it("a pair's feed: a snapshot, then every event of the job in order", async () => {
+    await registerHls("feed1", 3);
+    const feed = await connect("/feed1/feed/feedm");
+    await feed.until((m) => m.type === "snapshot");
+    expect(feed.received[0]).toMatchObject({ type: "snapshot", jobs: [] });
+    const { jobs } = await startJob("feed1", { jobs: [{ model: "feedm", model_params: { latency_ms: 50 } }] });
+    await feed.until((m) => m.type === "job.succeeded");
+    const events = feed.received.filter((m) => m.type !== "snapshot");
+    expect(events[0]).toMatchObject({ type: "job.queued", job_id: jobs[0]!.job_id, qid: "feed1", seq: 1 });
+    expect(events[1]).toMatchObject({ type: "job.running", seq: 2, data: { total_parts: 3 } });
+    expect(events.at(-1)).toMatchObject({ type: "job.succeeded", data: { status: "succeeded", tagged_parts: 3, progress: 1, tagging_progress: "3/3" } });
+    events.forEach((e, i) => expect(e.seq).toBe(i + 1));
+    const tagEvents = events.filter((e) => e.type === "job.tags");
+    expect(tagEvents).toHaveLength(3);
+    expect(tagEvents.map((e) => e.data!.start_time).sort((a, b) => a - b)).toEqual([0, 4000, 8000]);
+    expect(tagEvents[0]!.data).toMatchObject({ track: "feedm", count: 1 });
+    feed.close();
+  });
+
+  it("replays what a client missed with ?since=", async () => {
+    const feed = await connect("/feed1/feed/feedm?since=2");
+    await feed.until((m) => m.type === "job.succeeded");
+    expect(feed.received[0]).toMatchObject({ type: "snapshot", jobs: [expect.objectContaining({ qid: "feed1", status: "succeeded" })] });
+    const seqs = feed.received.filter((m) => m.type !== "snapshot").map((m) => m.seq);
+    expect(seqs[0]).toBe(3);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 3));
+    feed.close();
+  });
+
+  it("a tenant's feed carries its jobs only, filtered on request; other tenants get nothing", async () => {
+    const alice = devToken(ALICE);
+    const bob = devToken(BOB);
+    await registerHls("fa1", 2, { token: alice, tenant: "feeda" });
+    await registerHls("fa2", 2, { token: alice, tenant: "feeda" });
+    await registerHls("fb1", 2, { token: bob, tenant: "feedb" });
+    const all = await connect("/feed", alice);
+    const only = await connect("/feed?qid=fa2", alice);
+    await all.until((m) => m.type === "snapshot");
+    const b = await startJob("fb1", { jobs: [{ model: "feedm" }] }, bob);
+    const a1 = await startJob("fa1", { jobs: [{ model: "feedm" }] }, alice);
+    const a2 = await startJob("fa2", { jobs: [{ model: "feedm" }] }, alice);
+    await all.until((m) => m.type === "job.succeeded" && m.job_id === a1.jobs[0]!.job_id);
+    await all.until((m) => m.type === "job.succeeded" && m.job_id === a2.jobs[0]!.job_id);
+    await only.until((m) => m.type === "job.succeeded");
+    await waitFor("fb1", b.jobs[0]!.job_id, ["succeeded"], 20_000, bob);
+    const seen = new Set(all.received.map((m) => m.job_id).filter(Boolean));
+    expect(seen).toEqual(new Set([a1.jobs[0]!.job_id, a2.jobs[0]!.job_id]));
+    expect(new Set(only.received.map((m) => m.qid).filter(Boolean))).toEqual(new Set(["fa2"]));
+    const feedSeqs = all.received.filter((m) => m.feed_seq !== undefined).map((m) => m.feed_seq!);
+    expect(feedSeqs).toEqual([...feedSeqs].sort((x, y) => x - y));
+    all.close();
+    only.close();
+    // Bob sees neither Alice's tenant feed nor her content's pair feed.
+    await expectError(await exports.default.fetch(`${BASE}/feed?tenant=feeda&authorization=${encodeURIComponent(bob)}`, { headers: { Upgrade: "websocket" } }), 403);
+    await expectError(await exports.default.fetch(`${BASE}/fa1/feed/feedm?authorization=${encodeURIComponent(bob)}`, { headers: { Upgrade: "websocket" } }), 403);
+    // Alice's own feed, replayed from the start, still has nothing of Bob's.
+    const replay = await connect("/feed?since=0", alice);
+    await replay.until((m) => m.type === "job.succeeded");
+    expect(replay.received.some((m) => m.job_id === b.jobs[0]!.job_id)).toBe(false);
+    replay.close();
+  });
+
+  it("keeps sockets across the object going away (hibernation): the next event still arrives", async () => {
+    await registerHls("feedh", 2);
+    const feed = await connect("/feedh/feed/feedm");
+    await feed.until((m) => m.type === "snapshot");
+    const runner = env.TAG_RUNNER.getByName(runnerName("feedh", "feedm"));
+    await runInDurableObject(runner, (instance) => {
+      (instance as unknown as { marker?: number }).marker = 1;
+    });
+    // Idle with only a hibernatable socket: the runtime evicts the object (about 10 s).
+    await new Promise((r) => setTimeout(r, 12_000));
+    const marker = await runInDurableObject(runner, (instance) => (instance as unknown as { marker?: number }).marker);
+    // A new instance: the one that accepted the socket is gone.
+    expect(marker).toBeUndefined();
+    await startJob("feedh", { jobs: [{ model: "feedm" }] });
+    await feed.until((m) => m.type === "job.succeeded");
+    feed.close();
+  }, 40_000);
+
+  it("coalesces progress: a burst of parts makes at most about ten progress events a second", async () => {
+    await registerHls("feedburst", 60, { segment_s: 1 });
+    const feed = await connect("/feedburst/feed/feedm");
+    await startJob("feedburst", { jobs: [{ model: "feedm" }] });
+    await feed.until((m) => m.type === "job.succeeded", 30_000);
+    const progress = feed.received.filter((m) => m.type === "job.progress");
+    // Without coalescing there would be two per part (fetched, tagged): 120.
+    expect(progress.length).toBeLessThan(60);
+    for (let i = 2; i < progress.length; i++) expect(progress[i]!.t - progress[i - 2]!.t).toBeGreaterThanOrEqual(100);
+    // The last counters are right.
+    expect(feed.received.at(-1)).toMatchObject({ type: "job.succeeded", data: { tagged_parts: 60 } });
+    feed.close();
+  });
+
+  it("answers plain requests and bad parameters with JSON errors", async () => {
+    await expectError(await call("GET", "/feed1/feed/feedm"), 426, "UPGRADE_REQUIRED");
+    await expectError(await exports.default.fetch(`${BASE}/feed1/feed/feedm?bogus=1`, { headers: { Upgrade: "websocket" } }), 400, "VALIDATION_ERROR", /bogus/);
+    await expectError(await exports.default.fetch(`${BASE}/feed1/feed/feedm?since=abc`, { headers: { Upgrade: "websocket" } }), 400, "VALIDATION_ERROR", /since/);
+    await expectError(await exports.default.fetch(`${BASE}/feed?authorization=${ADMIN}`, { headers: { Upgrade: "websocket" } }), 400, "TENANT_REQUIRED");
+    await expectError(await exports.default.fetch(`${BASE}/nope/feed/feedm`, { headers: { Upgrade: "websocket" } }), 404);
+  });
+});
