@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
 import { authQuery, errorResponses, jsonResponse, offsetQuery, PaginationMetaSchema, qidParam } from "../shared.schemas";
-import { listTagsHandler, listTracksHandler } from "./tags.handlers";
+import { exportTagsHandler, listTagsHandler, listTracksHandler } from "./tags.handlers";
 
 const TagSchema = z
   .object({
@@ -55,9 +55,38 @@ const tagsList = createRoute({
   responses: { 200: jsonResponse(z.object({ tags: z.array(TagSchema), meta: PaginationMetaSchema }), "A page of tags"), ...errorResponses(400, 401, 403, 404) },
 });
 
+const tagsExport = createRoute({
+  method: "get",
+  path: "/{qid}/tags/export",
+  tags: ["tags"],
+  summary: "Download tags: a track as WebVTT or SRT, or every tag of the content as JSON",
+  request: {
+    params: z.object({ qid: qidParam }),
+    query: z
+      .object({
+        authorization: authQuery,
+        format: z.enum(["vtt", "srt", "json"]).default("json"),
+        track: z.string().max(64).optional().describe("Required for vtt and srt; narrows json"),
+      })
+      .strict(),
+  },
+  responses: {
+    200: {
+      description: "The file (Content-Disposition: attachment)",
+      content: {
+        "text/vtt": { schema: z.string() },
+        "application/x-subrip": { schema: z.string() },
+        "application/json": { schema: z.object({ qid: z.string(), exported_at: z.string(), tags: z.array(TagSchema) }) },
+      },
+    },
+    ...errorResponses(400, 401, 403, 404),
+  },
+});
+
 export function registerTags(app: OpenAPIHono<AppEnv>) {
   app.openapi(tracks, listTracksHandler);
+  app.openapi(tagsExport, exportTagsHandler);
   app.openapi(tagsList, listTagsHandler);
 }
 
-export type { tracks, tagsList };
+export type { tracks, tagsList, tagsExport };
