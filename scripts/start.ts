@@ -4,8 +4,10 @@ import { copyFileSync, existsSync } from "node:fs";
 import { startReferenceProvider } from "../reference-provider/server";
 import { registerDemo } from "./lib/demo-content";
 import { migrateLocal, startLocalService } from "./lib/local-service";
+import { vendorAssets } from "./vendor-assets";
 
 if (!existsSync(".dev.vars")) copyFileSync(".dev.vars.example", ".dev.vars");
+vendorAssets();
 migrateLocal();
 const providerPort = Number(process.env.REFERENCE_PROVIDER_PORT ?? 8790);
 const provider = await startReferenceProvider({ port: providerPort, log: (l) => console.log(`[reference-provider] ${l}`) });
@@ -15,7 +17,7 @@ const port = Number(process.env.PORT ?? 8787);
 const service = await startLocalService({ port, inheritOutput: true, readyTimeoutMs: 120_000, vars: { REFERENCE_PROVIDER_URL: provider.url } });
 await registerDemo(service.url);
 console.log(`
-Ready: the API is at ${service.url}, the sample content "demo" is registered. Try:
+Ready: the API is at ${service.url}, the dashboard at ${service.url}/ui/, the sample content "demo" is registered. Try:
   curl -X POST ${service.url}/demo/tag -H 'content-type: application/json' -d '{"jobs":[{"model":"shot"}]}'
   curl ${service.url}/demo/job-status
   curl '${service.url}/demo/tags?track=shot_detection'

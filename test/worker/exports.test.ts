@@ -47,3 +47,15 @@ describe("tag exports", () => {
     await expectError(await call("GET", "/exp1/tags/export", { token: devToken("0x00000000000000000000000000000000000000e1") }), 403);
   });
 });
+
+describe("playing content in the dashboard", () => {
+  it("signs uploaded MP4s, passes URLs through, and says why an uploaded HLS playlist cannot play", async () => {
+    await json(await call("PUT", "/contents/playmp4", { body: { title: "mp4", streams: { video: { file: "v.mp4" } } } }), 201);
+    const mp4 = await json<{ url: string; type: string }>(await call("GET", "/contents/playmp4/play"), 200);
+    expect(mp4).toEqual({ url: expect.stringMatching(/^http:\/\/tagger\.test\/media\/[\w-]+\.[\w-]+$/), type: "mp4" });
+    await json(await call("PUT", "/contents/playurl", { body: { title: "url", streams: { video: { url: "https://media.example.com/live/index.m3u8" } } } }), 201);
+    expect(await json(await call("GET", "/contents/playurl/play"), 200)).toEqual({ url: "https://media.example.com/live/index.m3u8", type: "hls" });
+    await expectError(await call("GET", "/exp1/play".replace("/exp1", "/contents/exp1")), 409, "NOT_PLAYABLE");
+    await expectError(await call("GET", "/contents/playmp4/play?stream=audio_9"), 404, "STREAM_NOT_FOUND");
+  });
+});

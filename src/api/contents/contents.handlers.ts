@@ -9,11 +9,13 @@ import { type Content, deleteContent, getContent, listContents, putContent } fro
 import { getTenant } from "../../db/tenants";
 import { ApiError, badRequest, conflict, forbidden, notFound, tooLarge } from "../../errors";
 import { isoTime } from "../../jobs/time";
-import { fileKey } from "../../sources/registry";
+import { isR2, r2Key } from "../../sources/bytes";
+import { signMediaUrl } from "../../sources/media-url";
+import { fileKey, sourceOf } from "../../sources/registry";
 import { checkSourceUrl } from "../../sources/safe-fetch";
 import { QID_PATTERN } from "../shared.schemas";
 import { filePath } from "./contents.schemas";
-import type { deleteContent as DeleteRoute, getContent as GetRoute, listContents as ListRoute, putContent as PutRoute } from "./contents.routes";
+import type { deleteContent as DeleteRoute, getContent as GetRoute, listContents as ListRoute, playContent as PlayRoute, putContent as PutRoute } from "./contents.routes";
 
 export const toContentJson = (c: Content) => ({
   qid: c.qid,
@@ -117,3 +119,16 @@ export async function uploadFileHandler(c: Context<AppEnv>) {
   const obj = await c.env.BUCKET.put(fileKey(qid, path), body.pipeThrough(new FixedLengthStream(length)), { httpMetadata: { contentType } });
   return c.json({ path, size: obj?.size ?? length, etag: obj?.etag ?? "" }, 201);
 }
+
+/** Uploaded MP4s get a signed media URL; URL sources play from where they are. An uploaded HLS playlist's relative segments cannot each be signed: 409. */
+export const playContentHandler: RouteHandler<typeof PlayRoute, AppEnv> = async (c) => {
+  const content = await contentFor(c.env, await principalOf(c), c.req.valid("param").qid);
+  const { stream } = c.req.valid("query");
+  const spec = content.streams[stream];
+  if (!spec) throw notFound(`Content ${content.qid} has no stream ${stream}`, "STREAM_NOT_FOUND");
+  const source = sourceOf(content.qid, spec);
+  const hls = /\.m3u8?(\?|$)/i.test(spec.url ?? spec.file ?? "");
+  if (!isR2(source)) return c.json({ url: source, type: hls ? ("hls" as const) : ("mp4" as const) }, 200);
+  if (hls) throw new ApiError(409, "NOT_PLAYABLE", "An uploaded HLS playlist cannot be played through signed URLs; register the stream by URL to play it");
+  return c.json({ url: await signMediaUrl(c.env, r2Key(source), 6 * 3600), type: "mp4" as const }, 200);
+};

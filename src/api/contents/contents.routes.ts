@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
 import { errorResponses, jsonBody, jsonResponse, offsetQuery, PaginationMetaSchema, qidParam, authQuery } from "../shared.schemas";
 import { ContentSchema, PutContentSchema } from "./contents.schemas";
-import { deleteContentHandler, getContentHandler, listContentsHandler, putContentHandler, uploadFileHandler } from "./contents.handlers";
+import { deleteContentHandler, getContentHandler, listContentsHandler, playContentHandler, putContentHandler, uploadFileHandler } from "./contents.handlers";
 
 const params = z.object({ qid: qidParam });
 
@@ -42,7 +42,20 @@ const deleteContent = createRoute({
   responses: { 204: { description: "Removed" }, ...errorResponses(401, 403, 404, 409) },
 });
 
+const playContent = createRoute({
+  method: "get",
+  path: "/contents/{qid}/play",
+  tags: ["contents"],
+  summary: "A URL a player can open for one of the content's streams (uploaded files get a signed, expiring URL)",
+  request: { params, query: z.object({ authorization: authQuery, stream: z.string().max(64).default("video") }).strict() },
+  responses: {
+    200: jsonResponse(z.object({ url: z.string(), type: z.enum(["hls", "mp4"]) }), "Where to play it"),
+    ...errorResponses(400, 401, 403, 404, 409),
+  },
+});
+
 export function registerContents(app: OpenAPIHono<AppEnv>) {
+  app.openapi(playContent, playContentHandler);
   app.openapi(listContents, listContentsHandler);
   app.openapi(putContent, putContentHandler);
   app.openapi(getContent, getContentHandler);
@@ -59,4 +72,4 @@ export function registerContents(app: OpenAPIHono<AppEnv>) {
   });
 }
 
-export type { putContent, getContent, listContents, deleteContent };
+export type { putContent, getContent, listContents, deleteContent, playContent };

@@ -1,0 +1,367 @@
+// The dashboard: plain modules, no build step. It reads the API with the same token rules as any
+// client and updates from the tenant feed (GET /feed); it never polls in a loop.
+const $ = (sel, root = document) => root.querySelector(sel);
+const el = (tag, attrs = {}, ...children) => {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else if (v !== undefined && v !== null && v !== false) node.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined) node.append(c instanceof Node ? c : String(c));
+  return node;
+};
+
+const state = { token: localStorage.getItem("tagger-token") ?? "", jobs: new Map(), contents: [], feedSeq: null, socket: null, tenant: null, selectedQid: null };
+
+function notice(message) {
+  const n = $("#notice");
+  n.textContent = message ?? "";
+  n.hidden = !message;
+}
+
+async function api(path, init = {}) {
+  const headers = new Headers(init.headers ?? {});
+  if (state.token) headers.set("authorization", `Bearer ${state.token}`);
+  if (init.json !== undefined) {
+    headers.set("content-type", "application/json");
+    init = { ...init, body: JSON.stringify(init.json) };
+  }
+  const res = await fetch(path, { ...init, headers });
+  if (res.status === 204) return null;
+  const type = res.headers.get("content-type") ?? "";
+  const body = type.includes("json") ? await res.json() : await res.text();
+  if (!res.ok) throw new Error(body?.error?.message ?? `${res.status} ${res.statusText}`);
+  return body;
+}
+
+const withToken = (path) => (state.token ? `${path}${path.includes("?") ? "&" : "?"}authorization=${encodeURIComponent(state.token)}` : path);
+const fmtTime = (ms) => {
+  const s = Math.max(0, ms / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return `${h ? `${h}:` : ""}${String(m).padStart(h ? 2 : 1, "0")}:${(s % 60).toFixed(1).padStart(4, "0")}`;
+};
+
+// ---- pages ----
+function show(page) {
+  for (const b of document.querySelectorAll("nav button")) {
+    if (b.dataset.page === page) b.setAttribute("aria-current", "page");
+    else b.removeAttribute("aria-current");
+  }
+  for (const s of document.querySelectorAll("main > section")) s.hidden = s.id !== `page-${page}`;
+  location.hash = page;
+  if (page === "content") loadContents();
+  if (page === "tags") loadTagsPage();
+  if (page === "models") loadModels();
+}
+
+// ---- jobs ----
+function upsertJob(job) {
+  const prev = state.jobs.get(job.job_id) ?? {};
+  state.jobs.set(job.job_id, { ...prev, ...job });
+}
+
+function jobFromEvent(e) {
+  const d = e.data ?? {};
+  return {
+    job_id: e.job_id, qid: e.qid, model: e.model, status: d.status,
+    progress: d.progress, tagging_progress: d.tagging_progress,
+    tag_details: { ...(state.jobs.get(e.job_id)?.tag_details ?? {}), total_parts: d.total_parts, tagged_parts: d.tagged_parts, warnings: d.warnings, progress: d.progress },
+    error: d.error ?? state.jobs.get(e.job_id)?.error ?? null,
+    created_at: state.jobs.get(e.job_id)?.created_at ?? e.at,
+  };
+}
+
+function renderJobs() {
+  const f = new FormData($("#job-filters"));
+  const rows = [...state.jobs.values()]
+    .filter((j) => (!f.get("status") || j.status === f.get("status")) && (!f.get("model") || j.model.includes(f.get("model"))) && (!f.get("qid") || j.qid.includes(f.get("qid"))))
+    .sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)));
+  const body = $("#jobs tbody");
+  body.replaceChildren(
+    ...rows.map((j) => {
+      const active = j.status === "queued" || j.status === "running";
+      const pct = Math.round((j.progress ?? 0) * 100);
+      const warnings = j.tag_details?.warnings;
+      return el("tr", { "data-job": j.job_id },
+        el("td", {}, j.qid), el("td", {}, j.model),
+        el("td", { class: `status-${j.status}` }, j.status, j.error ? el("div", { class: "error" }, j.error) : null),
+        el("td", {}, el("progress", { max: 100, value: pct, "aria-label": `${j.qid} ${j.model} progress` }), ` ${pct}% `, el("span", { class: "parts" }, j.tagging_progress ?? "")),
+        el("td", {}, warnings ? `${warnings.num_warnings}: ${warnings.last_warning}` : ""),
+        el("td", {}, j.created_at ? new Date(j.created_at).toLocaleTimeString() : ""),
+        el("td", {},
+          active ? el("button", { type: "button", onclick: () => stopJob(j) }, "Stop") : null,
+          !active ? el("button", { type: "button", onclick: () => deleteJob(j) }, "Delete") : null),
+      );
+    }),
+  );
+}
+
+async function stopJob(j) {
+  try { await api(`/${encodeURIComponent(j.qid)}/stop/${encodeURIComponent(j.model)}`, { method: "POST" }); } catch (e) { notice(e.message); }
+}
+async function deleteJob(j) {
+  try {
+    await api(`/jobs/${encodeURIComponent(j.job_id)}`, { method: "DELETE" });
+    state.jobs.delete(j.job_id);
+    renderJobs();
+  } catch (e) { notice(e.message); }
+}
+
+async function loadJobs() {
+  const { jobs } = await api("/job-status?limit=200");
+  for (const j of jobs) upsertJob(j);
+  renderJobs();
+}
+
+// ---- the feed ----
+function connectFeed() {
+  const params = new URLSearchParams();
+  if (state.token) params.set("authorization", state.token);
+  if (state.tenant) params.set("tenant", state.tenant);
+  if (state.feedSeq !== null) params.set("since", String(state.feedSeq));
+  const proto = location.protocol === "https:" ? "wss:" : "ws:";
+  const ws = new WebSocket(`${proto}//${location.host}/feed?${params}`);
+  state.socket = ws;
+  $("#feed-state").textContent = "connecting…";
+  ws.addEventListener("open", () => ($("#feed-state").textContent = "live"));
+  ws.addEventListener("message", (m) => {
+    const e = JSON.parse(m.data);
+    if (e.type === "snapshot") {
+      for (const j of e.jobs) upsertJob(j);
+      state.feedSeq ??= e.feed_seq;
+    } else if (e.type?.startsWith("job.")) {
+      state.feedSeq = Math.max(state.feedSeq ?? 0, e.feed_seq ?? 0);
+      upsertJob(jobFromEvent(e));
+      if (e.type === "job.tags" && e.qid === state.selectedQid) scheduleTimelineRefresh();
+    }
+    renderJobs();
+  });
+  ws.addEventListener("close", () => {
+    $("#feed-state").textContent = "reconnecting…";
+    setTimeout(connectFeed, 2000);
+  });
+  // Keep the connection alive; the server answers without waking its object.
+  const ping = setInterval(() => (ws.readyState === 1 ? ws.send("ping") : clearInterval(ping)), 30_000);
+}
+
+// ---- content ----
+async function loadContents() {
+  const { contents } = await api("/contents?limit=1000");
+  state.contents = contents;
+  state.tenant ??= contents[0]?.tenant ?? null;
+  $("#contents tbody").replaceChildren(...contents.map((c) => el("tr", {}, el("td", {}, c.qid), el("td", {}, c.title), el("td", {}, Object.keys(c.streams).join(", ")), el("td", {}, c.tenant))));
+  const options = () => contents.map((c) => el("option", { value: c.qid }, `${c.qid} — ${c.title}`));
+  $("#start-qid").replaceChildren(...options());
+  $("#tags-qid").replaceChildren(el("option", { value: "" }, "choose…"), ...options());
+  if (state.selectedQid) $("#tags-qid").value = state.selectedQid;
+  await loadModelPicker();
+}
+
+async function loadModelPicker() {
+  const { models } = await api("/models");
+  const select = $("#start-model");
+  const current = select.value;
+  select.replaceChildren(...models.filter((m) => m.available).map((m) => el("option", { value: m.name }, `${m.name} (${m.type})`)));
+  if (current) select.value = current;
+  await renderParams();
+}
+
+async function renderParams() {
+  const name = $("#start-model").value;
+  const box = $("#params");
+  box.replaceChildren(el("legend", {}, "Model parameters"));
+  if (!name) return;
+  const spec = await api(`/models/${encodeURIComponent(name)}`);
+  const props = spec.params_schema?.properties ?? {};
+  for (const [key, p] of Object.entries(props)) {
+    const id = `param-${key}`;
+    const value = spec.default_params?.[key] ?? p.default;
+    let input;
+    if (p.enum) input = el("select", { id, name: key }, ...p.enum.map((v) => el("option", { value: v, selected: v === value }, v)));
+    else if (p.type === "boolean") input = el("input", { id, name: key, type: "checkbox", checked: value === true });
+    else if (p.type === "number" || p.type === "integer")
+      input = el("input", { id, name: key, type: "number", step: p.type === "integer" ? 1 : "any", min: p.minimum ?? p.exclusiveMinimum, max: p.maximum, value: value ?? "" });
+    else input = el("input", { id, name: key, type: "text", value: value ?? "" });
+    input.dataset.type = p.type ?? "string";
+    box.append(el("label", { for: id }, `${key}${p.description ? ` — ${p.description}` : ""}`, input));
+  }
+  if (Object.keys(props).length === 0) box.append(el("p", {}, "This model takes no parameters."));
+}
+
+async function register(ev) {
+  ev.preventDefault();
+  const f = new FormData(ev.target);
+  const qid = f.get("qid");
+  const file = f.get("file");
+  const hasFile = file instanceof File && file.size > 0;
+  if (!hasFile && !f.get("url")) return notice("Give a video URL or choose a file.");
+  try {
+    const video = hasFile ? { file: file.name } : { url: f.get("url") };
+    const body = { title: f.get("title"), streams: { video }, part_duration: Number(f.get("part_duration") || 10) };
+    if (hasFile) body.streams.audio = { file: file.name };
+    await api(`/contents/${encodeURIComponent(qid)}`, { method: "PUT", json: body });
+    if (hasFile) await api(`/contents/${encodeURIComponent(qid)}/files/${encodeURIComponent(file.name)}`, { method: "PUT", body: file, headers: { "content-type": file.type || "video/mp4" } });
+    notice(`Registered ${qid}.`);
+    ev.target.reset();
+    await loadContents();
+    $("#start-qid").value = qid;
+  } catch (e) { notice(e.message); }
+}
+
+async function startTagging(ev) {
+  ev.preventDefault();
+  const qid = $("#start-qid").value;
+  const model = $("#start-model").value;
+  const params = {};
+  for (const input of $("#params").querySelectorAll("input, select")) {
+    const t = input.dataset.type;
+    if (t === "boolean") params[input.name] = input.checked;
+    else if (input.value === "") continue;
+    else params[input.name] = t === "number" || t === "integer" ? Number(input.value) : input.value;
+  }
+  try {
+    const { jobs } = await api(`/${encodeURIComponent(qid)}/tag`, { method: "POST", json: { jobs: [{ model, model_params: params }] } });
+    const j = jobs[0];
+    notice(j.started ? `Started ${model} on ${qid}.` : j.message);
+    if (j.started) upsertJob({ job_id: j.job_id, qid, model, status: "queued", progress: 0, created_at: new Date().toISOString() });
+    state.selectedQid = qid;
+    show("jobs");
+    renderJobs();
+  } catch (e) { notice(e.message); }
+}
+
+// ---- tags ----
+let timelineTimer = null;
+function scheduleTimelineRefresh() {
+  clearTimeout(timelineTimer);
+  timelineTimer = setTimeout(() => state.selectedQid && loadTimeline(state.selectedQid), 300);
+}
+
+async function loadTagsPage() {
+  if (state.contents.length === 0) await loadContents();
+  if (state.selectedQid) {
+    $("#tags-qid").value = state.selectedQid;
+    await openContent(state.selectedQid);
+  }
+}
+
+let hls = null;
+async function openContent(qid) {
+  state.selectedQid = qid;
+  const video = $("#player");
+  hls?.destroy();
+  hls = null;
+  try {
+    const play = await api(`/contents/${encodeURIComponent(qid)}/play`);
+    if (play.type === "hls" && window.Hls?.isSupported()) {
+      hls = new window.Hls();
+      hls.loadSource(play.url);
+      hls.attachMedia(video);
+    } else video.src = play.url;
+  } catch (e) { notice(`The video cannot be played here: ${e.message}`); }
+  await loadTimeline(qid);
+  await searchTags();
+}
+
+async function loadTimeline(qid) {
+  const { tracks } = await api(`/${encodeURIComponent(qid)}/tracks`);
+  const lanes = [];
+  let maxEnd = 0;
+  const byTrack = [];
+  for (const t of tracks) {
+    const tags = [];
+    for (let start = 0; ; start += 1000) {
+      const page = await api(`/${encodeURIComponent(qid)}/tags?track=${encodeURIComponent(t.name)}&limit=1000&start=${start}`);
+      tags.push(...page.tags);
+      if (page.tags.length < 1000) break;
+    }
+    for (const tag of tags) maxEnd = Math.max(maxEnd, tag.end_time);
+    byTrack.push([t, tags]);
+  }
+  const video = $("#player");
+  const total = Math.max(maxEnd, Number.isFinite(video.duration) ? video.duration * 1000 : 0, 1);
+  for (const [t, tags] of byTrack) {
+    lanes.push(el("div", { class: "lane", role: "group", "aria-label": `${t.label} (${tags.length} tags)`, "data-track": t.name },
+      el("span", { class: "lane-name" }, t.label),
+      ...tags.map((tag) => el("button", {
+        type: "button", class: "tag", "data-start": tag.start_time,
+        style: `left:${(tag.start_time / total) * 100}%;width:${Math.max(0.3, ((tag.end_time - tag.start_time) / total) * 100)}%`,
+        title: `${fmtTime(tag.start_time)} ${tag.text}${tag.additional_info?.confidence !== undefined ? ` (confidence ${tag.additional_info.confidence})` : ""}`,
+        "aria-label": `${t.label} at ${fmtTime(tag.start_time)}: ${tag.text}`,
+        onclick: () => seek(tag.start_time),
+      }, tag.text)),
+    ));
+  }
+  const playhead = el("div", { class: "playhead", "aria-hidden": "true" });
+  $("#timeline").replaceChildren(...lanes, playhead);
+  video.ontimeupdate = () => (playhead.style.left = `${((video.currentTime * 1000) / total) * 100}%`);
+  $("#exports").replaceChildren(
+    ...tracks.flatMap((t) => [
+      el("a", { href: withToken(`/${encodeURIComponent(qid)}/tags/export?format=vtt&track=${encodeURIComponent(t.name)}`), download: `${qid}-${t.name}.vtt` }, `${t.label} (WebVTT)`),
+      t.name === "speech_to_text" ? el("a", { href: withToken(`/${encodeURIComponent(qid)}/tags/export?format=srt&track=${t.name}`), download: `${qid}-${t.name}.srt` }, `${t.label} (SRT)`) : null,
+    ]).filter((a) => a !== null),
+    el("a", { href: withToken(`/${encodeURIComponent(qid)}/tags/export?format=json`), download: `${qid}.json` }, "All tags (JSON)"),
+  );
+}
+
+function seek(ms) {
+  const video = $("#player");
+  video.currentTime = ms / 1000;
+}
+
+async function searchTags() {
+  const qid = state.selectedQid;
+  const text = $("#tags-search").value.trim();
+  if (!qid) return;
+  const { tags } = await api(`/${encodeURIComponent(qid)}/tags?limit=200${text ? `&text=${encodeURIComponent(text)}` : ""}`);
+  $("#tag-list tbody").replaceChildren(
+    ...tags.map((t) => el("tr", {},
+      el("td", {}, el("button", { type: "button", onclick: () => seek(t.start_time) }, fmtTime(t.start_time))),
+      el("td", {}, t.track), el("td", {}, t.text),
+      el("td", {}, t.additional_info?.confidence !== undefined ? String(t.additional_info.confidence) : ""))),
+  );
+}
+
+// ---- models and providers ----
+async function loadModels() {
+  const { models } = await api("/models");
+  $("#models tbody").replaceChildren(...models.map((m) => el("tr", {}, el("td", {}, m.name), el("td", {}, m.type), el("td", {}, m.tag_tracks.map((t) => t.name).join(", ")), el("td", {}, m.available ? "yes" : "no"), el("td", {}, m.description))));
+  try {
+    const { providers } = await api("/providers");
+    $("#providers tbody").replaceChildren(...providers.map((p) => el("tr", {}, el("td", {}, p.id), el("td", { class: `health-${p.health.status}` }, p.health.status), el("td", {}, `${p.health.in_flight} / ${p.concurrency}`), el("td", {}, `${Math.round(p.health.error_rate * 100)}%`), el("td", {}, p.health.last_error ?? ""), el("td", {}, p.models.join(", ")))));
+  } catch (e) { notice(e.message); }
+}
+
+// ---- start ----
+async function signIn(ev) {
+  ev?.preventDefault();
+  state.token = $("#token").value.trim() || state.token;
+  localStorage.setItem("tagger-token", state.token);
+  try {
+    const { contents } = await api("/contents?limit=1");
+    state.tenant = contents[0]?.tenant ?? null;
+    $("#who").textContent = state.token ? "signed in" : "development user";
+    notice(null);
+    state.socket?.close();
+    await loadJobs();
+    if (!state.socket || state.socket.readyState > 1) connectFeed();
+  } catch (e) {
+    $("#who").textContent = "";
+    notice(`Sign in: ${e.message}`);
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const b of document.querySelectorAll("nav button")) b.addEventListener("click", () => show(b.dataset.page));
+  $("#signin").addEventListener("submit", signIn);
+  $("#job-filters").addEventListener("input", renderJobs);
+  $("#register").addEventListener("submit", register);
+  $("#start").addEventListener("submit", startTagging);
+  $("#start-model").addEventListener("change", renderParams);
+  $("#tags-qid").addEventListener("change", (e) => e.target.value && openContent(e.target.value));
+  $("#tags-search").addEventListener("input", () => searchTags());
+  $("#tags-pick").addEventListener("submit", (e) => e.preventDefault());
+  $("#token").value = state.token;
+  signIn().then(() => show(location.hash.slice(1) || "jobs"));
+});

@@ -1,0 +1,93 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO, samplePath } from "../../reference-provider/sample";
+import { freePort, type LocalService, migrateLocal, startLocalService, startReferenceProviderProcess } from "../../scripts/lib/local-service";
+import { vendorAssets } from "../../scripts/vendor-assets";
+
+const CHROMIUM = "/usr/bin/chromium";
+// Headless, and quiet on a machine with no network (see the developers' guide).
+const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const SHOTS = join(process.cwd(), "test-output", "dashboard");
+
+/**
+ * The dashboard in Debian's Chromium, against wrangler dev and the reference provider: register
+ * the sample from the UI, tag it with shot, watch the feed take the job to 100%, find the shots
+ * on the timeline, seek with one, and download the track as WebVTT.
+ */
+describe("end to end: the dashboard in a browser", () => {
+  let dir: string;
+  let api: LocalService;
+  let provider: LocalService;
+  let browser: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
+    dir = mkdtempSync(join(tmpdir(), "tagger-ui-"));
+    mkdirSync(SHOTS, { recursive: true });
+    vendorAssets();
+    migrateLocal(join(dir, "state"));
+    provider = await startReferenceProviderProcess(await freePort());
+    api = await startLocalService({ port: await freePort(), persistTo: join(dir, "state"), vars: { REFERENCE_PROVIDER_URL: provider.url, URL_SIGNING_KEY: "e2e-signing-key", ADMIN_TOKEN: "e2e-admin" } });
+    browser = await chromium.launchPersistentContext(join(dir, "profile"), { executablePath: CHROMIUM, headless: true, args: FLAGS, acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    page = await browser.newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.stop();
+    await provider?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("registers, tags, follows and browses the sample", async () => {
+    await page.goto(`${api.url}/ui/#content`);
+    await expect.poll(() => page.locator("#feed-state").textContent(), { timeout: 15_000 }).toBe("live");
+    await page.screenshot({ path: join(SHOTS, "1-content.png"), fullPage: true });
+
+    // Register the sample video by uploading it.
+    await page.getByLabel("Content id").fill(DEMO.qid);
+    await page.getByLabel("Title").fill("Demo from the dashboard");
+    await page.getByLabel("or an MP4 file").setInputFiles(samplePath(DEMO.files.video));
+    await page.getByLabel("Part duration (s)").fill(String(DEMO.part_duration));
+    await page.getByRole("button", { name: "Register" }).click();
+    await expect.poll(() => page.locator("#notice").textContent(), { timeout: 30_000 }).toBe(`Registered ${DEMO.qid}.`);
+
+    // Start shot with its params form (generated from the model's schema).
+    await page.locator("#start-qid").selectOption(DEMO.qid);
+    await page.locator("#start-model").selectOption("shot");
+    await expect.poll(() => page.locator("#param-threshold").inputValue(), { timeout: 10_000 }).toBe("0.3");
+    await page.getByRole("button", { name: "Start" }).click();
+
+    // The job's progress bar reaches 100% through the feed.
+    const bar = page.getByRole("progressbar", { name: `${DEMO.qid} shot progress` });
+    await expect.poll(async () => Number(await bar.getAttribute("value")), { timeout: 60_000 }).toBe(100);
+    await expect.poll(() => page.locator(`#jobs tbody tr td.status-succeeded`).count(), { timeout: 10_000 }).toBe(1);
+    await page.screenshot({ path: join(SHOTS, "2-jobs.png"), fullPage: true });
+
+    // The shots on the timeline; clicking one seeks the player there.
+    await page.getByRole("button", { name: "Tags", exact: true }).click();
+    await page.locator("#tags-qid").selectOption(DEMO.qid);
+    const lane = page.locator('.lane[data-track="shot_detection"] .tag');
+    await expect.poll(() => lane.count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(DEMO.cuts_s.length);
+    await expect.poll(() => page.evaluate(() => (document.querySelector("#player") as HTMLVideoElement).readyState), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+    const cut = DEMO.cuts_s[1]! * 1000;
+    await page.locator(`.lane[data-track="shot_detection"] .tag[data-start="${cut}"]`).click();
+    await expect.poll(() => page.evaluate(() => (document.querySelector("#player") as HTMLVideoElement).currentTime), { timeout: 5000 }).toBeCloseTo(cut / 1000, 1);
+    await page.screenshot({ path: join(SHOTS, "3-tags.png"), fullPage: true });
+
+    // The track as WebVTT.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Shot Detection (WebVTT)" }).click()]);
+    const vtt = readFileSync((await download.path())!, "utf8");
+    expect(vtt.startsWith("WEBVTT")).toBe(true);
+    expect(vtt).toContain("00:00:13.000 --> ");
+    expect(vtt.split("\n\n").filter((b) => b.includes("-->")).length).toBe(await lane.count());
+
+    await page.getByRole("button", { name: "Models and providers" }).click();
+    await expect.poll(() => page.locator("#providers tbody tr").count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await page.screenshot({ path: join(SHOTS, "4-models.png"), fullPage: true });
+  });
+});
