@@ -9,6 +9,7 @@ import { DEMO } from "../reference-provider/sample";
 import { registerDemo } from "../scripts/lib/demo-content";
 import { freePort, type LocalService, migrateLocal, startLocalService, startReferenceProviderProcess } from "../scripts/lib/local-service";
 import { startTestProvider } from "../test/support/test-provider";
+import { type FeedFigure, feedLatency } from "./feeds";
 import { jobRowsSql } from "./job-rows";
 
 const PARTS = 240;
@@ -143,6 +144,7 @@ try {
     vars: { ADMIN_TOKEN: ADMIN, URL_SIGNING_KEY: "bench-signing-key", REFERENCE_PROVIDER_URL: reference.url },
     logLevel: "warn",
   });
+  await call("PUT", "/models/feedbench", { description: "feed bench model", type: "video", provider: { kind: "http", name: "feedbench", url: provider.url, concurrency: 1 }, default_params: { latency_ms: 200 } }, { authorization: `Bearer ${ADMIN}` });
   await call("PUT", "/models/livebench", { description: "live bench model", type: "video", provider: { kind: "http", name: "livebench", url: provider.url, concurrency: 256 }, default_params: { latency_ms: LIVE_LATENCY_MS } }, { authorization: `Bearer ${ADMIN}` });
   await call("PUT", "/models/bench", { description: "fixed-latency bench model", type: "video", provider: { kind: "http", url: provider.url, concurrency: CONCURRENCY }, default_params: { latency_ms: LATENCY_MS } }, { authorization: `Bearer ${ADMIN}` });
 
@@ -196,6 +198,10 @@ try {
     };
   }
 
+  // (f): feed latency with 1, 100 and 1000 subscribed sockets.
+  const feeds: FeedFigure[] = [];
+  for (const n of [1, 100, 1000]) feeds.push(await feedLatency({ baseUrl: service.url, providerUrl: provider.url, call, register: registerContent }, n));
+
   // (e): live lag and how many live jobs one local runtime sustains.
   const liveRuns: Array<{ jobs: number; median: number; p95: number; samples: number; bound: number }> = [];
   for (const n of LIVE_JOB_COUNTS) liveRuns.push(await liveLag(n));
@@ -214,6 +220,7 @@ try {
     c_to_running_median_ms: Math.round(quantile(toRunning, 0.5)),
     c_to_running_max_ms: Math.round(toRunning.at(-1)!),
     ...Object.fromEntries(liveRuns.flatMap((r) => [[`e_live_${r.jobs}_lag_median_ms`, Math.round(r.median)], [`e_live_${r.jobs}_lag_p95_ms`, Math.round(r.p95)]])),
+    ...Object.fromEntries(feeds.flatMap((f) => [[`f_feed_${f.sockets}_median_ms`, Math.round(f.median)], [`f_feed_${f.sockets}_p99_ms`, Math.round(f.p99)]])),
     d_provider_workers: workers,
     ...Object.fromEntries(
       Object.entries(real).flatMap(([m, r]) => [
@@ -236,6 +243,8 @@ try {
 ${Object.entries(real)
   .map(([m, r]) => `    ${m.padEnd(5)} wall ${ms(r.wallMs)}: ${r.throughput.toFixed(1)} s of media per s; provider's own time ${ms(r.processingMs)} / ${workers} = ${ms(r.processingMs / workers)}; overhead ratio ${r.overhead.toFixed(2)}`)
   .join("\n")}
+(f) part done at the provider -> job.progress at each subscribed socket of the tenant feed (provider 200 ms, one part at a time)
+${feeds.map((f) => `    ${String(f.sockets).padStart(4)} socket(s): median ${ms(f.median)}, p99 ${ms(f.p99)} over ${f.samples} events; median ${(f.median / feeds[0]!.median).toFixed(2)}x the single socket's (target <= 2)`).join("\n")}
 (e) live lag: from a segment appearing in the playlist to its tags being readable (1 s segments, provider ${LIVE_LATENCY_MS} ms; bound ${liveRuns[0]?.bound} ms)
 ${liveRuns.map((r) => `    ${String(r.jobs).padStart(2)} live job(s): median ${ms(r.median)}, p95 ${ms(r.p95)} over ${r.samples} segments; median within bound: ${r.median <= r.bound ? "yes" : "no"}`).join("\n")}
 `);

@@ -12,12 +12,14 @@ interface Filter {
 }
 
 const matches = (f: Filter, e: Pick<FeedEvent, "qid" | "model">) => (!f.qid || f.qid === e.qid) && (!f.model || f.model === e.model);
+/** One tag per filter: "q:<qid>|m:<model>" with empty parts for what is not filtered. */
+const filterTag = (qid?: string, model?: string) => `q:${qid ?? ""}|m:${model ?? ""}`;
 
 /**
  * One per tenant: the feed of every job in the tenant (`GET /feed`). TagRunners publish their
  * events here; sockets are accepted with the Hibernation API, so an idle feed costs nothing and
  * the object can be evicted between events without dropping its clients. Each socket's filter
- * lives in its attachment. Events get a feed-wide `feed_seq` for `?since=` replays.
+ * is its tag, so an event reaches exactly the sockets that asked for it. Events get a feed-wide `feed_seq` for `?since=` replays.
  */
 export class TenantFeed extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
@@ -36,8 +38,8 @@ export class TenantFeed extends DurableObject<Env> {
     const since = url.searchParams.get("since");
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
-    this.ctx.acceptWebSocket(server);
-    server.serializeAttachment(filter);
+    // The socket's filter is its tag: publishing asks the runtime for exactly the matching sockets.
+    this.ctx.acceptWebSocket(server, [filterTag(filter.qid, filter.model)]);
     server.send(JSON.stringify({ type: "snapshot", feed_seq: this.lastSeq(), jobs: await this.snapshot(tenant, filter) }));
     if (since !== null) {
       for (const row of this.ctx.storage.sql.exec<{ feed_seq: number; qid: string; model: string; body: string }>("SELECT feed_seq, qid, model, body FROM feed WHERE feed_seq > ? ORDER BY feed_seq", Number(since))) {
@@ -53,8 +55,9 @@ export class TenantFeed extends DurableObject<Env> {
     const body = JSON.stringify({ ...event, feed_seq: seq + 1 });
     this.ctx.storage.sql.exec("INSERT INTO feed (feed_seq, qid, model, body) VALUES (?, ?, ?, ?)", seq + 1, event.qid, event.model, body);
     this.ctx.storage.sql.exec("DELETE FROM feed WHERE feed_seq <= ?", seq + 1 - FEED_HISTORY);
-    for (const ws of this.ctx.getWebSockets()) {
-      if (matches((ws.deserializeAttachment() as Filter | null) ?? {}, event)) {
+    const tags = [filterTag(), filterTag(event.qid), filterTag(undefined, event.model), filterTag(event.qid, event.model)];
+    for (const tag of tags) {
+      for (const ws of this.ctx.getWebSockets(tag)) {
         try {
           ws.send(body);
         } catch {

@@ -45,6 +45,8 @@ export interface ProviderCall {
   media: z.infer<typeof requestSchema>["media"];
   callback_url?: string;
   status: number;
+  /** When the answer was sent (ms since the epoch). */
+  done_at?: number;
 }
 
 export function startTestProvider(port = 0): Promise<{ server: Server; url: string }> {
@@ -106,7 +108,9 @@ export function startTestProvider(port = 0): Promise<{ server: Server; url: stri
       else if (n <= Number(params.fail_first ?? 0)) status = 503;
       else if (failParts.includes(media.start_ms)) status = 503;
       if (status === 200 && params.accept_async === true) status = 202;
-      calls.push({ model, params, media, status, ...(callback_url ? { callback_url } : {}) });
+      const call: ProviderCall = { model, params, media, status, ...(callback_url ? { callback_url } : {}) };
+      calls.push(call);
+      res.on("finish", () => (call.done_at = Date.now()));
       setTimeout(() => {
         if (status === 202) return send(202, { accepted: true });
         if (status !== 200) return send(status, { error: `scripted failure ${status}` });

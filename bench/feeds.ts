@@ -1,0 +1,66 @@
+/**
+ * Feed latency: from a part's completion at the provider to the matching job.progress event at
+ * subscribed sockets of the tenant feed, with 1, 100 and 1000 sockets open at once.
+ */
+interface Opts {
+  baseUrl: string;
+  providerUrl: string;
+  call: (method: string, path: string, body?: unknown) => Promise<Response>;
+  register: (qid: string, parts: number) => Promise<void>;
+}
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+
+export interface FeedFigure {
+  sockets: number;
+  median: number;
+  p99: number;
+  samples: number;
+}
+
+export async function feedLatency(o: Opts, sockets: number, parts = 15): Promise<FeedFigure> {
+  const qid = `feedbench${sockets}`;
+  await o.register(qid, parts);
+  const url = `${o.baseUrl.replace(/^http/, "ws")}/feed?qid=${qid}`;
+  // Per socket, when each value of tagged_parts first arrived.
+  const arrivals: Array<Map<number, number>> = [];
+  let ready = 0;
+  const open: WebSocket[] = [];
+  // Open in waves, so the local runtime is not asked for a thousand upgrades in one instant.
+  for (let i = 0; i < sockets; i += 50) {
+    await Promise.all(
+      Array.from({ length: Math.min(50, sockets - i) }, () => new Promise<void>((resolve, reject) => {
+        const ws = new WebSocket(url);
+        open.push(ws);
+        const mine = new Map<number, number>();
+        arrivals.push(mine);
+        ws.onmessage = (m) => {
+          const e = JSON.parse(String(m.data)) as { type: string; data?: { tagged_parts?: number } };
+          if (e.type === "snapshot") {
+            ready++;
+            resolve();
+          } else if (e.type === "job.progress" && e.data?.tagged_parts && !mine.has(e.data.tagged_parts)) mine.set(e.data.tagged_parts, Date.now());
+        };
+        ws.onerror = () => reject(new Error("feed socket failed"));
+      })),
+    );
+  }
+  if (ready !== sockets) throw new Error(`only ${ready} of ${sockets} sockets got their snapshot`);
+  const res = (await (await o.call("POST", `/${qid}/tag`, { jobs: [{ model: "feedbench" }] })).json()) as { jobs: Array<{ started: boolean }> };
+  if (!res.jobs[0]?.started) throw new Error("feed bench job did not start");
+  for (;;) {
+    const { jobs } = (await (await o.call("GET", `/${qid}/job-status`)).json()) as { jobs: Array<{ status: string }> };
+    if (jobs[0]?.status === "succeeded") break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  const calls = ((await (await fetch(`${o.providerUrl}/calls?model=feedbench`)).json()) as { calls: Array<{ media: { url: string }; done_at?: number }> }).calls;
+  // This content's calls, in the order they finished: the k-th finish is tagged_parts = k.
+  // Runs are one after another: the last `parts` calls to finish are this run's, in order.
+  const done = calls.map((c) => c.done_at ?? 0).filter((t) => t > 0).sort((a, b) => a - b).slice(-parts);
+  const lat = arrivals
+    .flatMap((m) => [...m].filter(([k]) => done[k - 1] !== undefined).map(([k, at]) => at - done[k - 1]!))
+    .sort((a, b) => a - b);
+  for (const ws of open) ws.close();
+  return { sockets, median: quantile(lat, 0.5), p99: quantile(lat, 0.99), samples: lat.length };
+}
