@@ -202,10 +202,11 @@ async function register(ev) {
     if (hasFile) body.streams.audio = { file: file.name };
     await api(`/contents/${encodeURIComponent(qid)}`, { method: "PUT", json: body });
     if (hasFile) await api(`/contents/${encodeURIComponent(qid)}/files/${encodeURIComponent(file.name)}`, { method: "PUT", body: file, headers: { "content-type": file.type || "video/mp4" } });
-    notice(`Registered ${qid}.`);
     ev.target.reset();
     await loadContents();
     $("#start-qid").value = qid;
+    // Said last, when the forms below know the new content.
+    notice(`Registered ${qid}.`);
   } catch (e) { notice(e.message); }
 }
 

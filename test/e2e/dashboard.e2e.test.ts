@@ -43,7 +43,12 @@ describe("end to end: the dashboard in a browser", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("registers, tags, follows and browses the sample", async () => {
+  it("registers, tags, follows and browses the sample", async (ctx) => {
+    // On failure, what the page showed.
+    ctx.onTestFailed(async () => {
+      await page.screenshot({ path: join(SHOTS, "failure.png"), fullPage: true }).catch(() => undefined);
+      console.error(`notice: ${await page.locator("#notice").textContent().catch(() => "?")}; hash: ${await page.evaluate(() => location.hash).catch(() => "?")}`);
+    });
     await page.goto(`${api.url}/ui/#content`);
     await expect.poll(() => page.locator("#feed-state").textContent(), { timeout: 15_000 }).toBe("live");
     await page.screenshot({ path: join(SHOTS, "1-content.png"), fullPage: true });
