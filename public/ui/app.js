@@ -167,26 +167,32 @@ async function loadModelPicker() {
   await renderParams();
 }
 
+let paramsRender = 0;
+/** The params form of the chosen model, from its params_schema. Only the latest choice is drawn. */
 async function renderParams() {
   const name = $("#start-model").value;
-  const box = $("#params");
-  box.replaceChildren(el("legend", {}, "Model parameters"));
-  if (!name) return;
-  const spec = await api(`/models/${encodeURIComponent(name)}`);
-  const props = spec.params_schema?.properties ?? {};
-  for (const [key, p] of Object.entries(props)) {
-    const id = `param-${key}`;
-    const value = spec.default_params?.[key] ?? p.default;
-    let input;
-    if (p.enum) input = el("select", { id, name: key }, ...p.enum.map((v) => el("option", { value: v, selected: v === value }, v)));
-    else if (p.type === "boolean") input = el("input", { id, name: key, type: "checkbox", checked: value === true });
-    else if (p.type === "number" || p.type === "integer")
-      input = el("input", { id, name: key, type: "number", step: p.type === "integer" ? 1 : "any", min: p.minimum ?? p.exclusiveMinimum, max: p.maximum, value: value ?? "" });
-    else input = el("input", { id, name: key, type: "text", value: value ?? "" });
-    input.dataset.type = p.type ?? "string";
-    box.append(el("label", { for: id }, `${key}${p.description ? ` — ${p.description}` : ""}`, input));
+  const mine = ++paramsRender;
+  const fields = [el("legend", {}, "Model parameters")];
+  if (name) {
+    const spec = await api(`/models/${encodeURIComponent(name)}`);
+    if (mine !== paramsRender) return; // another model was chosen meanwhile
+    const props = spec.params_schema?.properties ?? {};
+    for (const [key, p] of Object.entries(props)) {
+      const id = `param-${key}`;
+      const value = spec.default_params?.[key] ?? p.default;
+      let input;
+      if (p.enum) input = el("select", { id, name: key }, ...p.enum.map((v) => el("option", { value: v, selected: v === value }, v)));
+      else if (p.type === "boolean") input = el("input", { id, name: key, type: "checkbox", checked: value === true });
+      else if (p.type === "number" || p.type === "integer")
+        input = el("input", { id, name: key, type: "number", step: p.type === "integer" ? 1 : "any", min: p.minimum ?? p.exclusiveMinimum, max: p.maximum, value: value ?? "" });
+      else input = el("input", { id, name: key, type: "text", value: value ?? "" });
+      input.dataset.type = p.type ?? "string";
+      fields.push(el("label", { for: id }, `${key}${p.description ? ` — ${p.description}` : ""}`, input));
+    }
+    if (Object.keys(props).length === 0) fields.push(el("p", {}, "This model takes no parameters."));
   }
-  if (Object.keys(props).length === 0) box.append(el("p", {}, "This model takes no parameters."));
+  $("#params").replaceChildren(...fields);
+  $("#params").dataset.model = name;
 }
 
 async function register(ev) {
@@ -214,6 +220,7 @@ async function startTagging(ev) {
   ev.preventDefault();
   const qid = $("#start-qid").value;
   const model = $("#start-model").value;
+  if ($("#params").dataset.model !== model) await renderParams();
   const params = {};
   for (const input of $("#params").querySelectorAll("input, select")) {
     const t = input.dataset.type;

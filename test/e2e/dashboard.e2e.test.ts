@@ -65,6 +65,8 @@ describe("end to end: the dashboard in a browser", () => {
     await page.locator("#start-qid").selectOption(DEMO.qid);
     await page.locator("#start-model").selectOption("shot");
     await expect.poll(() => page.locator("#param-threshold").inputValue(), { timeout: 10_000 }).toBe("0.3");
+    // The form holds shot's parameters only.
+    expect(await page.locator("#params input").count()).toBe(1);
     await page.getByRole("button", { name: "Start" }).click();
 
     // The job's progress bar reaches 100% through the feed.
