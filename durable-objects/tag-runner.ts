@@ -371,8 +371,11 @@ export class TagRunner extends DurableObject<Env> {
       const tagged = await reportedParts(this.env, job.init.target_qid, job.init.tracks[0]!.name, parts.map((p) => p.id));
       fresh = parts.filter((p) => !tagged.has(p.id));
     }
+    if (fresh.length > 0) await createBatches(this.env, job.init, fresh);
+    // Other events ran while D1 answered: a job stopped meanwhile takes no new parts.
+    const current = this.store.job();
+    if (!current || current.id !== jobId || current.status !== "running") return;
     if (fresh.length > 0) {
-      await createBatches(this.env, job.init, fresh);
       this.store.insertParts(fresh);
       this.store.update({ total: this.store.job()!.total + fresh.length });
     }
@@ -497,6 +500,7 @@ export class TagRunner extends DurableObject<Env> {
   /** Sends pending parts until the job has `concurrency` parts in flight. */
   private async fill(): Promise<void> {
     const job = this.store.job()!;
+    if (job.status !== "running") return;
     const next = this.store.nextPending(job.init.concurrency - job.inflight);
     if (next.length === 0) return;
     const deadline = Date.now() + this.partTimeoutMs(job);
