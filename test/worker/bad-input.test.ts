@@ -68,7 +68,7 @@ describe("bad input gets a clear JSON error and never a 500", () => {
   it("serves the OpenAPI 3.1 document generated from the route schemas", async () => {
     const doc = await json<any>(await call("GET", "/openapi.json", { token: null }), 200);
     expect(doc.openapi).toBe("3.1.0");
-    for (const p of ["/models", "/{qid}/tag", "/job-status", "/{qid}/job-status", "/{qid}/tag-status", "/{qid}/tag-status/{model}", "/{qid}/stop", "/{qid}/stop/{model}", "/jobs/{job_id}", "/{qid}/tags", "/{qid}/tracks", "/contents/{qid}", "/tenants/{tenant_id}/members/{address}"]) {
+    for (const p of ["/models", "/{qid}/tag", "/job-status", "/{qid}/job-status", "/{qid}/tag-status", "/{qid}/tag-status/{model}", "/{qid}/stop", "/{qid}/stop/{model}", "/jobs/{job_id}", "/{qid}/tags", "/{qid}/tracks", "/contents/{qid}", "/tenants/{tenant_id}/members/{address}", "/models/{model}", "/providers", "/callbacks/{token}", "/{qid}/tags/export", "/contents/{qid}/play", "/tenants/{tenant_id}/api-keys"]) {
       expect(doc.paths[p], p).toBeDefined();
     }
     expect(doc.components.schemas.StartJobsRequest).toBeDefined();

@@ -160,6 +160,20 @@ describe("livestream tagging", () => {
     await json(await call("POST", "/live-cron/stop"), 200);
   });
 
+  it("the cron fails a live job whose runner no longer runs it, with the reason", async () => {
+    const params = { feature: "livem", run_config: {}, scope: { type: "livestream", stream: "video", segment_length: 4, max_duration: null }, replace: false, destination_qid: "", max_fetch_retries: 3 };
+    const old = Date.now() - 10 * 60_000;
+    await env.DB.prepare(
+      `INSERT INTO jobs (id, qid, model, stream, tenant_id, user, title, destination_qid, status, params, created_at, started_at, snapshot_seq)
+       VALUES ('orphan-live', 'live-orphan', 'livem', 'video', 'dev', '0xde70000000000000000000000000000000000001', 'Orphan', '', 'running', ?, ?, ?, 5)`,
+    )
+      .bind(JSON.stringify(params), old, old)
+      .run();
+    await runCron(createScheduledController({ scheduledTime: new Date(), cron: "* * * * *" }));
+    const row = await env.DB.prepare("SELECT status, error FROM jobs WHERE id = 'orphan-live'").first<{ status: string; error: string }>();
+    expect(row).toEqual({ status: "failed", error: "The live job's runner no longer runs it" });
+  });
+
   it("a restarted job with replace=false does not tag an interval twice", async () => {
     await liveContent("live-again", { segment_s: 1, window: 12 });
     const first = await startJob("live-again", { options: { scope: { type: "livestream", segment_length: 2 } }, jobs: [{ model: "livem" }] });
