@@ -82,6 +82,17 @@ export class RunnerStore {
     for (const p of parts) this.sql.exec("INSERT OR IGNORE INTO parts (id, idx, ref, state) VALUES (?, ?, ?, 'pending')", p.id, p.idx, JSON.stringify(p));
   }
 
+  /**
+   * The part, if the job is still running and the part still waits for exactly this dispatch
+   * attempt: what a late, repeated or superseded report must find before it changes anything.
+   */
+  waitingPart(jobId: string, partId: string, attempt: number): { job: JobState; part: PartRow } | null {
+    const job = this.job();
+    if (!job || job.id !== jobId || job.status !== "running") return null;
+    const part = this.part(partId);
+    return part && part.state === "inflight" && part.attempts === attempt ? { job, part } : null;
+  }
+
   part(id: string): PartRow | null {
     const row = this.sql.exec("SELECT * FROM parts WHERE id = ?", id).toArray()[0];
     return row ? toPart(row) : null;

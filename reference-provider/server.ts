@@ -4,24 +4,11 @@ import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { MediaError } from "./ffmpeg";
 import { paramsError } from "../src/providers/params";
+import { providerRequestSchema } from "../src/providers/protocol";
 import { MODELS } from "./models/index";
 
-/** The provider protocol's request (docs/providers.md); anything else is a 400. */
-const tagRequest = z
-  .object({
-    model: z.string(),
-    params: z.record(z.string(), z.unknown()).default({}),
-    media: z
-      .object({
-        url: z.string().url(),
-        kind: z.enum(["video", "audio", "image", "range"]),
-        content_type: z.string(),
-        start_ms: z.number().int().min(0),
-        duration_ms: z.number().int().min(0),
-      })
-      .strict(),
-  })
-  .passthrough();
+/** Fields added to the protocol later are let through, so an older provider keeps working. */
+const tagRequest = providerRequestSchema.passthrough();
 
 const MAX_BODY = 64 * 1024;
 

@@ -1,15 +1,9 @@
+import type { ProviderTag } from "../../src/providers/types";
 import type { MediaInput } from "../ffmpeg";
 import type { ReferenceModelSpec } from "./specs";
 
 /** A tag in the provider protocol: times in ms relative to the part. */
-export interface Tag {
-  start_time: number;
-  end_time: number;
-  text: string;
-  track?: string;
-  frame_info?: { frame_idx: number; box?: { x1: number; y1: number; x2: number; y2: number } };
-  additional_info?: Record<string, unknown>;
-}
+export type Tag = ProviderTag;
 
 /** Params arrive validated against the spec's schema, with its defaults filled in. */
 export type Params = Record<string, unknown>;

@@ -1,15 +1,6 @@
-/** One tag as exports need it. */
-export interface ExportTag {
-  id: string;
-  track: string;
-  start_time: number;
-  end_time: number;
-  text: string;
-  source: string;
-  job_id: string;
-  frame_info: string | null;
-  additional_info: string | null;
-}
+import type { TagDbRow } from "./read";
+
+export type ExportTag = TagDbRow;
 
 const PAGE = 1000;
 

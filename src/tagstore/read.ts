@@ -8,7 +8,8 @@ export interface TagQuery {
   job_id?: string;
 }
 
-interface TagDbRow {
+/** A tag as D1 stores it (frame_info and additional_info as JSON text). */
+export interface TagDbRow {
   id: string;
   track: string;
   start_time: number;

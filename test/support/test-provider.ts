@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
+import { providerRequestSchema } from "../../src/providers/protocol";
 import { samplePath } from "../../reference-provider/sample";
 import { handleLive } from "./live-hls";
 
@@ -22,22 +23,8 @@ function readAll(req: import("node:http").IncomingMessage): Promise<string> {
  * server remembers every call so tests can read them at GET /calls. Under /p/<name>/ it acts as
  * a separate provider whose load (requests served at once, and the most ever) is at GET /p/<name>/stats.
  */
-const requestSchema = z
-  .object({
-    model: z.string(),
-    params: z.record(z.string(), z.unknown()),
-    media: z
-      .object({
-        url: z.string().url(),
-        kind: z.enum(["video", "audio", "image", "range"]),
-        content_type: z.string(),
-        start_ms: z.number().int().min(0),
-        duration_ms: z.number().int().min(0),
-      })
-      .strict(),
-    callback_url: z.string().url().optional(),
-  })
-  .strict();
+// Strict: the service must send exactly the protocol, params included, nothing more.
+const requestSchema = providerRequestSchema.extend({ params: z.record(z.string(), z.unknown()) }).strict();
 
 export interface ProviderCall {
   model: string;

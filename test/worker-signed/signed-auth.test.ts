@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { addressOfSecretKey, bytesToBase64, signToken } from "../../src/auth/token";
-import { ADMIN, call, devToken, expectError, json, registerHls, registerModel, startJob, waitFor } from "../worker/helpers";
+import { ADMIN, call, devToken, expectError, json, registerHls, registerModel, startJob, waitFor, type ApiBody } from "../worker/helpers";
 
 /** AUTH_MODE=signed, as in production: secp256k1 personal_sign tokens, verified on every request. */
 const aliceKey = new Uint8Array(32).fill(11);
@@ -22,7 +22,7 @@ describe("signed tokens end to end", () => {
     const done = await waitFor("sig1", started.jobs[0]!.job_id, ["succeeded"], 20_000, alice);
     expect(done.user).toBe(ALICE);
     expect(done.tenant).toBe("acme");
-    const tags = await json<any>(await call("GET", "/sig1/tags?track=signedm", { token: alice }), 200);
+    const tags = await json<ApiBody>(await call("GET", "/sig1/tags?track=signedm", { token: alice }), 200);
     expect(tags.meta.total).toBe(2);
   });
 
@@ -48,13 +48,13 @@ describe("signed tokens end to end", () => {
     await expectError(await call("GET", "/contents/sig1", { token: mallory }), 403, "FORBIDDEN");
     await expectError(await call("POST", "/sig1/tag", { token: mallory, body: { jobs: [{ model: "signedm" }] } }), 403, "FORBIDDEN");
     await expectError(await call("GET", "/sig1/tags", { token: mallory }), 403, "FORBIDDEN");
-    const mine = await json<any>(await call("GET", "/job-status", { token: mallory }), 200);
+    const mine = await json<ApiBody>(await call("GET", "/job-status", { token: mallory }), 200);
     expect(mine.jobs).toEqual([]);
   });
 
   it("accepts API keys (Basic) as the alternative scheme", async () => {
     const key = await json<{ basic: string }>(await call("POST", "/tenants/acme/api-keys", { token: ADMIN, body: { name: "ci" } }), 201);
-    const list = await json<any>(await call("GET", "/contents", { headers: { authorization: key.basic } }), 200);
+    const list = await json<ApiBody>(await call("GET", "/contents", { headers: { authorization: key.basic } }), 200);
     expect(list.contents.map((c: { qid: string }) => c.qid)).toContain("sig1");
   });
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { bytesToBase64 } from "../../src/auth/token";
-import { ADMIN, call, devToken, expectError, json, registerHls, registerModel, startJob, waitFor } from "./helpers";
+import { ADMIN, call, devToken, expectError, json, registerHls, registerModel, startJob, waitFor, type ApiBody } from "./helpers";
 
 const OWNER = "0x00000000000000000000000000000000000000a1";
 const MEMBER = "0x00000000000000000000000000000000000000a2";
@@ -38,10 +38,10 @@ describe("API keys (Basic authentication)", () => {
     await json(await call("PUT", "/contents/keyed", { headers, body: { title: "Keyed", tenant: "keyco", streams: { video: { file: "v.m3u8" } } } }), 201);
     // The key's own content, tagged through the key.
     await registerHls("keyed2", 2, { tenant: "keyco", token: devToken(MEMBER) });
-    const started = await json<any>(await call("POST", "/keyed2/tag", { headers, body: { jobs: [{ model: "keym" }] } }), 200);
+    const started = await json<ApiBody>(await call("POST", "/keyed2/tag", { headers, body: { jobs: [{ model: "keym" }] } }), 200);
     const job = await waitFor("keyed2", started.jobs[0].job_id, ["succeeded"], 20_000, devToken(MEMBER));
     expect(job.user).toBe(`apikey:${key.id}`);
-    const own = await json<any>(await call("GET", "/job-status", { headers }), 200);
+    const own = await json<ApiBody>(await call("GET", "/job-status", { headers }), 200);
     expect(own.jobs.map((j: { job_id: string }) => j.job_id)).toEqual([started.jobs[0].job_id]);
   });
 

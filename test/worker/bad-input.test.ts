@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN, call, expectError, json, registerHls, registerModel, upload } from "./helpers";
+import { ADMIN, call, expectError, json, registerHls, registerModel, upload, type ApiBody } from "./helpers";
 
 describe("bad input gets a clear JSON error and never a 500", () => {
   it("POST /{qid}/tag rejects malformed bodies with the contract's messages", async () => {
@@ -39,10 +39,10 @@ describe("bad input gets a clear JSON error and never a 500", () => {
     await expectError(await call("PUT", "/contents/c1", { body: { title: "t", streams: { video: { url: "ftp://x/y" } } } }), 400, "INVALID_URL");
     await expectError(await call("PUT", "/contents/c1", { body: { title: "t", streams: { video: { file: "../etc/passwd" } } } }), 400, "VALIDATION_ERROR");
     await expectError(await call("PUT", "/contents/c1", { body: { title: "t", streams: { video: { url: "https://x/y.m3u8" } }, colour: "red" } }), 400, undefined, /colour/);
-    const created = await json<any>(await call("PUT", "/contents/c1", { body: { title: "t", streams: { video: { url: "https://x/y.m3u8" } } } }), 201);
+    const created = await json<ApiBody>(await call("PUT", "/contents/c1", { body: { title: "t", streams: { video: { url: "https://x/y.m3u8" } } } }), 201);
     expect(created).toMatchObject({ qid: "c1", tenant: "dev", part_duration: 30, streams: { video: { url: "https://x/y.m3u8" } } });
-    expect((await json<any>(await call("PUT", "/contents/c1", { body: { title: "t2", streams: { video: { url: "https://x/y.m3u8" } } } }), 200)).title).toBe("t2");
-    const page = await json<any>(await call("GET", "/contents?limit=1"), 200);
+    expect((await json<ApiBody>(await call("PUT", "/contents/c1", { body: { title: "t2", streams: { video: { url: "https://x/y.m3u8" } } } }), 200)).title).toBe("t2");
+    const page = await json<ApiBody>(await call("GET", "/contents?limit=1"), 200);
     expect(page.meta).toMatchObject({ start: 0, limit: 1, count: 1 });
     expect(page.meta.total).toBeGreaterThanOrEqual(1);
     await expectError(await call("GET", "/contents?limit=-1"), 400, "VALIDATION_ERROR", /limit/);
@@ -66,7 +66,7 @@ describe("bad input gets a clear JSON error and never a 500", () => {
   });
 
   it("serves the OpenAPI 3.1 document generated from the route schemas", async () => {
-    const doc = await json<any>(await call("GET", "/openapi.json", { token: null }), 200);
+    const doc = await json<ApiBody>(await call("GET", "/openapi.json", { token: null }), 200);
     expect(doc.openapi).toBe("3.1.0");
     for (const p of ["/models", "/{qid}/tag", "/job-status", "/{qid}/job-status", "/{qid}/tag-status", "/{qid}/tag-status/{model}", "/{qid}/stop", "/{qid}/stop/{model}", "/jobs/{job_id}", "/{qid}/tags", "/{qid}/tracks", "/contents/{qid}", "/tenants/{tenant_id}/members/{address}", "/models/{model}", "/providers", "/callbacks/{token}", "/{qid}/tags/export", "/contents/{qid}/play", "/tenants/{tenant_id}/api-keys"]) {
       expect(doc.paths[p], p).toBeDefined();

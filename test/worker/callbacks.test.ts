@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { signPayload } from "../../src/auth/signed-payload";
-import { call, expectError, json, providerCalls, registerHls, registerModel, startJob, waitFor } from "./helpers";
+import { call, expectError, json, providerCalls, registerHls, registerModel, startJob, waitFor, type ApiBody } from "./helpers";
 
 /** The test provider answers 202 for these jobs; the test posts the results as the provider would. */
 const ASYNC = { accept_async: true };
@@ -21,7 +21,7 @@ const deliver = (url: string, body: unknown) => call("POST", pathOf(url), { body
 const tagsAt = (startMs: number) => ({ tags: [{ start_time: 100, end_time: 900, text: `deferred ${startMs}`, additional_info: { confidence: 0.8 } }] });
 
 async function tagCount(qid: string, model: string) {
-  return (await json<any>(await call("GET", `/${qid}/tags?model=${model}`), 200)).meta.total as number;
+  return (await json<ApiBody>(await call("GET", `/${qid}/tags?model=${model}`), 200)).meta.total as number;
 }
 
 describe("long-running provider work: 202 and callbacks", () => {
@@ -38,16 +38,16 @@ describe("long-running provider work: 202 and callbacks", () => {
     const { jobs } = await startJob("cbc", { jobs: [{ model: "asyncm", model_params: ASYNC }] });
     const calls = await acceptedCalls("asyncm", 2);
     expect(calls.every((c) => c.callback_url?.startsWith("http://tagger.test/callbacks/"))).toBe(true);
-    const running = await json<any>(await call("GET", "/cbc/job-status"), 200);
+    const running = await json<ApiBody>(await call("GET", "/cbc/job-status"), 200);
     expect(running.jobs[0]).toMatchObject({ status: "running", tagging_progress: "0/2" });
 
     for (const c of calls) {
-      const res = await json<any>(await deliver(c.callback_url!, tagsAt(c.media.start_ms)), 200);
+      const res = await json<ApiBody>(await deliver(c.callback_url!, tagsAt(c.media.start_ms)), 200);
       expect(res).toEqual({ accepted: true, tags: 1 });
     }
     const done = await waitFor("cbc", jobs[0]!.job_id, ["succeeded"]);
     expect(done.tagging_progress).toBe("2/2");
-    const tags = await json<any>(await call("GET", "/cbc/tags?model=asyncm"), 200);
+    const tags = await json<ApiBody>(await call("GET", "/cbc/tags?model=asyncm"), 200);
     expect(tags.tags.map((t: { start_time: number; text: string }) => [t.start_time, t.text])).toEqual([
       [100, "deferred 0"],
       [4100, "deferred 4000"],
@@ -56,7 +56,7 @@ describe("long-running provider work: 202 and callbacks", () => {
     // Delivered twice: refused, and nothing changes.
     await expectError(await deliver(calls[0]!.callback_url!, { tags: [{ start_time: 0, end_time: 1, text: "second delivery" }] }), 409, "CALLBACK_NOT_EXPECTED");
     expect(await tagCount("cbc", "asyncm")).toBe(2);
-    expect((await json<any>(await call("GET", "/cbc/tags?text=second"), 200)).meta.total).toBe(0);
+    expect((await json<ApiBody>(await call("GET", "/cbc/tags?text=second"), 200)).meta.total).toBe(0);
   });
 
   it("refuses forged, expired and misused callback URLs with 401 and stores nothing", async () => {
@@ -80,7 +80,7 @@ describe("long-running provider work: 202 and callbacks", () => {
     await expectError(await deliver(url, { tags: [], extra: true }), 400, "VALIDATION_ERROR");
     await expectError(await call("POST", pathOf(url), { raw: "{not json", headers: { "content-type": "application/json" } }), 400);
 
-    const state = await json<any>(await call("GET", "/cbc/job-status"), 200);
+    const state = await json<ApiBody>(await call("GET", "/cbc/job-status"), 200);
     expect(state.jobs.find((j: { job_id: string }) => j.job_id === jobs[0]!.job_id)).toMatchObject({ status: "running", tagging_progress: "0/2" });
     // The genuine URLs still work afterwards.
     for (const c of calls) await json(await deliver(c.callback_url!, tagsAt(c.media.start_ms)), 200);
@@ -104,7 +104,7 @@ describe("long-running provider work: 202 and callbacks", () => {
   it("takes a reported failure: permanent ends the part with a warning, and the job fails when every part failed", async () => {
     const { jobs } = await startJob("cbfail", { jobs: [{ model: "failcb", model_params: ASYNC }] });
     const [c] = await acceptedCalls("failcb", 1);
-    expect(await json<any>(await deliver(c!.callback_url!, { error: "GPU out of memory" }), 200)).toEqual({ accepted: true, tags: 0 });
+    expect(await json<ApiBody>(await deliver(c!.callback_url!, { error: "GPU out of memory" }), 200)).toEqual({ accepted: true, tags: 0 });
     const failed = await waitFor("cbfail", jobs[0]!.job_id, ["failed"]);
     expect(failed.error).toMatch(/GPU out of memory/);
     expect(failed.tag_details.warnings).toEqual({ num_warnings: 1, last_warning: expect.stringMatching(/Failed to tag part .*GPU out of memory/) });

@@ -3,7 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { consumeBatch } from "../../src/pipeline/consumer";
 import { runnerName } from "../../src/jobs/runner-types";
-import { call, json, providerCalls, registerHls, registerModel, startJob, waitFor } from "./helpers";
+import { call, json, providerCalls, registerHls, registerModel, startJob, waitFor, type ApiBody } from "./helpers";
 
 describe("engine under concurrency and faults", () => {
   it("starts exactly one job when 20 start requests race for the same pair", async () => {
@@ -23,7 +23,7 @@ describe("engine under concurrency and faults", () => {
       });
     }
     await waitFor("racy", started[0]!.jobs[0]!.job_id, ["succeeded"]);
-    const all = await json<{ jobs: any[] }>(await call("GET", "/racy/job-status"), 200);
+    const all = await json<{ jobs: ApiBody[] }>(await call("GET", "/racy/job-status"), 200);
     expect(all.jobs).toHaveLength(1);
   });
 
@@ -33,7 +33,7 @@ describe("engine under concurrency and faults", () => {
     const { jobs } = await startJob("dupe", { jobs: [{ model: "dup", model_params: { tags_per_part: 3 } }] });
     const jobId = jobs[0]!.job_id;
     await waitFor("dupe", jobId, ["succeeded"]);
-    const before = await json<{ tags: any[] }>(await call("GET", "/dupe/tags"), 200);
+    const before = await json<{ tags: ApiBody[] }>(await call("GET", "/dupe/tags"), 200);
     // Redeliver a part of the finished job, twice, straight to the consumer.
     const part = { id: "video/0-4000", idx: 0, start_ms: 0, duration_ms: 4000, kind: "segment", source: "r2:files/dupe/hls/seg0.ts", content_type: "video/mp2t" };
     const body = { type: "part", job_id: jobId, runner: runnerName("dupe", "dup"), part, attempt: 1 };
@@ -44,7 +44,7 @@ describe("engine under concurrency and faults", () => {
     const ctx = createExecutionContext();
     await consumeBatch(batch, env);
     expect(await getQueueResult(batch, ctx)).toMatchObject({ explicitAcks: ["m1", "m2"], retryMessages: [] });
-    const after = await json<{ tags: any[] }>(await call("GET", "/dupe/tags"), 200);
+    const after = await json<{ tags: ApiBody[] }>(await call("GET", "/dupe/tags"), 200);
     expect(after.tags).toEqual(before.tags);
     const status = await waitFor("dupe", jobId, ["succeeded"]);
     expect(status.tag_details).toMatchObject({ total_parts: 3, tagged_parts: 3, downloaded_parts: 3 });
@@ -61,7 +61,7 @@ describe("engine under concurrency and faults", () => {
     const batch = createMessageBatch("parts", [{ id: "x", timestamp: new Date(), attempts: 1, body: { type: "part", job_id: jobId, runner: runnerName("twice-c", "twice"), part, attempt: 1 } }]);
     await consumeBatch(batch, env);
     await waitFor("twice-c", jobId, ["succeeded"]);
-    const tags = await json<{ tags: any[]; meta: any }>(await call("GET", "/twice-c/tags"), 200);
+    const tags = await json<{ tags: ApiBody[]; meta: ApiBody }>(await call("GET", "/twice-c/tags"), 200);
     expect(tags.meta.total).toBe(4);
     const status = await waitFor("twice-c", jobId, ["succeeded"]);
     expect(status.tagging_progress).toBe("2/2");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, json, jobsOf, providerCalls, registerHls, registerModel, startJob, waitFor } from "./helpers";
+import { call, json, jobsOf, providerCalls, registerHls, registerModel, startJob, waitFor, type ApiBody } from "./helpers";
 
 describe("tagging engine", () => {
   it("tags every part of an HLS content and stores aligned tags", async () => {
@@ -14,7 +14,7 @@ describe("tagging engine", () => {
       tagging_progress: "6/6",
       tag_details: { tag_status: "Completed", total_parts: 6, downloaded_parts: 6, tagged_parts: 6, warnings: null },
     });
-    const tags = await json<{ tags: any[]; meta: any }>(await call("GET", "/movie1/tags?limit=100"), 200);
+    const tags = await json<{ tags: ApiBody[]; meta: ApiBody }>(await call("GET", "/movie1/tags?limit=100"), 200);
     expect(tags.meta).toEqual({ total: 12, start: 0, limit: 100, count: 12 });
     // The provider's times are relative to the part; stored times are content time.
     expect(tags.tags.map((t) => t.start_time)).toEqual([0, 100, 4000, 4100, 8000, 8100, 12000, 12100, 16000, 16100, 20000, 20100]);

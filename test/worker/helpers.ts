@@ -3,6 +3,13 @@ import { expect } from "vitest";
 import { bytesToBase64 } from "../../src/auth/token";
 
 export const BASE = "http://tagger.test";
+
+/**
+ * An API response body as the tests read it. What its shape must be is what each test asserts,
+ * so it is deliberately untyped: tests reach into it freely and the assertions do the checking.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the assertions, not the types, check response shapes
+export type ApiBody = any;
 export const ADMIN = "test-admin-token";
 
 /** A development-mode token for an address (AUTH_MODE=dev accepts `PAYLOAD.`). */
@@ -29,7 +36,7 @@ export async function call(method: string, path: string, opts: CallOptions = {})
   return exports.default.fetch(new Request(`${BASE}${path}`, { method, headers, body }));
 }
 
-export async function json<T = any>(res: Response, status: number): Promise<T> {
+export async function json<T = ApiBody>(res: Response, status: number): Promise<T> {
   const text = await res.text();
   expect(res.status, text).toBe(status);
   return text ? (JSON.parse(text) as T) : (undefined as T);
@@ -93,17 +100,17 @@ export async function startJob(qid: string, body: unknown, token?: string) {
 }
 
 export async function jobsOf(qid: string, token?: string) {
-  return json<{ jobs: any[]; meta: any }>(await call("GET", `/${qid}/job-status`, { token }), 200);
+  return json<{ jobs: ApiBody[]; meta: ApiBody }>(await call("GET", `/${qid}/job-status`, { token }), 200);
 }
 
 /** Polls the job's status until it is one of `statuses`. */
 export async function waitFor(qid: string, jobId: string, statuses: string[], timeoutMs = 20_000, token?: string) {
   const until = Date.now() + timeoutMs;
-  let last: any;
+  let last: ApiBody;
   while (Date.now() < until) {
     const res = await call("GET", `/${qid}/job-status`, { token });
     if (res.status === 200) {
-      last = (await res.json<{ jobs: any[] }>()).jobs.find((j) => j.job_id === jobId);
+      last = (await res.json<{ jobs: ApiBody[] }>()).jobs.find((j) => j.job_id === jobId);
       if (last && statuses.includes(last.status)) return last;
     } else await res.body?.cancel();
     await new Promise((r) => setTimeout(r, 50));
@@ -111,7 +118,7 @@ export async function waitFor(qid: string, jobId: string, statuses: string[], ti
   throw new Error(`job ${jobId} did not reach ${statuses.join("/")}: last ${JSON.stringify(last)}`);
 }
 
-export async function providerCalls(model: string): Promise<Array<{ model: string; params: any; media: any; status: number; callback_url?: string }>> {
+export async function providerCalls(model: string): Promise<Array<{ model: string; params: ApiBody; media: ApiBody; status: number; callback_url?: string }>> {
   const res = await fetch(`${env.TEST_PROVIDER_URL}/calls?model=${model}`);
-  return (await res.json<{ calls: any[] }>()).calls;
+  return (await res.json<{ calls: ApiBody[] }>()).calls;
 }

@@ -4,7 +4,7 @@ import worker from "../../src/index";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runnerName } from "../../src/jobs/runner-types";
 import type { LiveConfig } from "../support/live-hls";
-import { call, expectError, json, registerModel, startJob, waitFor } from "./helpers";
+import { call, expectError, json, registerModel, startJob, waitFor, type ApiBody } from "./helpers";
 
 /** Starts a channel on the loopback live origin and registers it as content. */
 async function liveContent(qid: string, config: LiveConfig) {
@@ -28,7 +28,7 @@ async function runCron(controller: ScheduledController) {
 }
 
 const tagsOf = async (qid: string) => (await json<{ tags: Tag[] }>(await call("GET", `/${qid}/tags?limit=1000`), 200)).tags;
-const job = async (qid: string, jobId: string) => (await json<any>(await call("GET", `/${qid}/job-status`), 200)).jobs.find((j: { job_id: string }) => j.job_id === jobId);
+const job = async (qid: string, jobId: string) => (await json<ApiBody>(await call("GET", `/${qid}/job-status`), 200)).jobs.find((j: { job_id: string }) => j.job_id === jobId);
 
 describe("livestream tagging", () => {
   beforeAll(async () => {

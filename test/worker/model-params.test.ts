@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
-import { ADMIN, call, expectError, json, registerHls, startJob } from "./helpers";
+import { ADMIN, call, expectError, json, registerHls, startJob, type ApiBody } from "./helpers";
 
 describe("model params: schemas, defaults and validation", () => {
   beforeAll(async () => {
@@ -8,12 +8,12 @@ describe("model params: schemas, defaults and validation", () => {
   });
 
   it("GET /models/{model} gives the spec with its params schema and defaults; GET /models keeps the contract's shape", async () => {
-    const shot = await json<any>(await call("GET", "/models/shot", { token: null }), 200);
+    const shot = await json<ApiBody>(await call("GET", "/models/shot", { token: null }), 200);
     expect(shot).toMatchObject({ name: "shot", type: "video", tag_tracks: [{ name: "shot_detection", label: "Shot Detection" }], default_params: { threshold: 0.3 }, provider: { kind: "http" }, builtin: true });
     expect(shot.params_schema).toMatchObject({ type: "object", properties: { threshold: { type: "number", minimum: 0, maximum: 1 } }, additionalProperties: false });
     // The provider's address is not public.
     expect(JSON.stringify(shot)).not.toContain("127.0.0.1");
-    const list = await json<any>(await call("GET", "/models", { token: null }), 200);
+    const list = await json<ApiBody>(await call("GET", "/models", { token: null }), 200);
     for (const m of list.models) expect(Object.keys(m).sort()).toEqual(["available", "description", "name", "tag_tracks", "type"]);
     expect(list.models.map((m: { name: string }) => m.name)).toEqual(expect.arrayContaining(["black", "loudness", "ocr", "shot", "silence"]));
     await expectError(await call("GET", "/models/nope"), 404, "MODEL_NOT_FOUND");
@@ -25,7 +25,7 @@ describe("model params: schemas, defaults and validation", () => {
     await expectError(await call("POST", "/paramsc/tag", { body: { jobs: [{ model: "ocr", model_params: { fsp: 2 } }] } }), 400, "INVALID_MODEL_PARAMS", /fsp: unknown parameter/);
     // A bad second job refuses the request: nothing starts.
     await expectError(await call("POST", "/paramsc/tag", { body: { jobs: [{ model: "black" }, { model: "silence", model_params: { noise_db: 10 } }] } }), 400, "INVALID_MODEL_PARAMS", /noise_db/);
-    expect((await json<any>(await call("GET", "/job-status?qid=paramsc"), 200)).jobs).toEqual([]);
+    expect((await json<ApiBody>(await call("GET", "/job-status?qid=paramsc"), 200)).jobs).toEqual([]);
   });
 
   it("merges valid params over the defaults into the job's run_config", async () => {
@@ -44,9 +44,9 @@ describe("model params: schemas, defaults and validation", () => {
     await expectError(await call("POST", "/paramsc/tag", { body: { jobs: [{ model: "schemed", model_params: { tags_per_part: 1.5 } }] } }), 400, "INVALID_MODEL_PARAMS", /tags_per_part/);
     const started = await startJob("paramsc", { jobs: [{ model: "schemed", model_params: { latency_ms: 1 } }] });
     expect(started.jobs[0]?.started).toBe(true);
-    const jobs = await json<any>(await call("GET", "/job-status?qid=paramsc&model=schemed"), 200);
+    const jobs = await json<ApiBody>(await call("GET", "/job-status?qid=paramsc&model=schemed"), 200);
     expect(jobs.jobs[0].params.run_config).toEqual({ tags_per_part: 2, latency_ms: 1 });
-    const detail = await json<any>(await call("GET", "/models/schemed"), 200);
+    const detail = await json<ApiBody>(await call("GET", "/models/schemed"), 200);
     expect(detail).toMatchObject({ builtin: false, default_params: { tags_per_part: 2 }, params_schema: { properties: { latency_ms: { type: "integer" } } } });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN, call, devToken, expectError, json, registerHls, registerModel, startJob, waitFor } from "./helpers";
+import { ADMIN, call, devToken, expectError, json, registerHls, registerModel, startJob, waitFor, type ApiBody } from "./helpers";
 
 const ALICE = "0x1111111111111111111111111111111111111111";
 const BOB = "0x2222222222222222222222222222222222222222";
@@ -23,12 +23,12 @@ describe("tenants and isolation", () => {
     await expectError(await call("PUT", `/tenants/globex/members/${ALICE}`, { token: devToken(ALICE), body: { role: "admin" } }), 403);
     await expectError(await call("PUT", `/tenants/acme/members/${BOB}`, { token: devToken(CAROL), body: { role: "member" } }), 403);
     await expectError(await call("PUT", `/tenants/acme/members/${BOB}`, { token: devToken(ALICE), body: { role: "owner" } }), 400, "VALIDATION_ERROR", /role/);
-    const list = await json<any>(await call("GET", "/tenants/acme/members", { token: devToken(CAROL) }), 200);
+    const list = await json<ApiBody>(await call("GET", "/tenants/acme/members", { token: devToken(CAROL) }), 200);
     expect(list).toEqual({ tenant: { id: "acme", name: "ACME" }, members: [{ address: ALICE, role: "admin" }, { address: CAROL, role: "member" }] });
     await expectError(await call("GET", "/tenants/acme/members", { token: devToken(BOB) }), 403);
     expect((await call("DELETE", `/tenants/acme/members/${CAROL}`, { token: devToken(ALICE) })).status).toBe(204);
     await expectError(await call("DELETE", `/tenants/acme/members/${CAROL}`, { token: devToken(ALICE) }), 404);
-    expect((await json<any>(await call("PUT", "/tenants/acme", { token: ADMIN, body: { name: "Acme Corp" } }), 200)).name).toBe("Acme Corp");
+    expect((await json<ApiBody>(await call("PUT", "/tenants/acme", { token: ADMIN, body: { name: "Acme Corp" } }), 200)).name).toBe("Acme Corp");
   });
 
   it("a member of another tenant cannot read, tag, stop or delete, and /job-status never leaks", async () => {
@@ -48,17 +48,17 @@ describe("tenants and isolation", () => {
     await expectError(await call("GET", "/acme-film/job-status", { token: bob }), 404);
     await expectError(await call("DELETE", `/jobs/${jobId}`, { token: bob }), 404);
     await expectError(await call("PUT", "/contents/acme-film", { token: bob, body: { title: "mine now", streams: { video: { url: "https://example.com/a.m3u8" } } } }), 403);
-    expect((await json<any>(await call("GET", "/job-status", { token: bob }), 200)).jobs).toEqual([]);
+    expect((await json<ApiBody>(await call("GET", "/job-status", { token: bob }), 200)).jobs).toEqual([]);
     await expectError(await call("GET", "/job-status?tenant=acme", { token: bob }), 403);
     await expectError(await call("GET", `/job-status?user=${ALICE}`, { token: bob }), 403);
-    expect((await json<any>(await call("GET", "/contents", { token: bob }), 200)).contents).toEqual([]);
+    expect((await json<ApiBody>(await call("GET", "/contents", { token: bob }), 200)).contents).toEqual([]);
     // Within the tenant: Carol (member) sees the content but not Alice's jobs unless she is admin.
     await expectError(await call("GET", "/job-status?tenant=acme", { token: devToken(CAROL) }), 403);
-    expect((await json<any>(await call("GET", "/acme-film/job-status", { token: devToken(CAROL) }), 200)).jobs).toHaveLength(1);
+    expect((await json<ApiBody>(await call("GET", "/acme-film/job-status", { token: devToken(CAROL) }), 200)).jobs).toHaveLength(1);
     await expectError(await call("DELETE", `/jobs/${jobId}`, { token: devToken(CAROL) }), 403);
     // Alice (admin) sees the tenant's jobs; the system admin sees everything.
-    expect((await json<any>(await call("GET", "/job-status?tenant=acme", { token: devToken(ALICE) }), 200)).meta.total).toBe(1);
-    expect((await json<any>(await call("GET", `/job-status?user=${ALICE}`, { token: ADMIN }), 200)).meta.total).toBe(1);
+    expect((await json<ApiBody>(await call("GET", "/job-status?tenant=acme", { token: devToken(ALICE) }), 200)).meta.total).toBe(1);
+    expect((await json<ApiBody>(await call("GET", `/job-status?user=${ALICE}`, { token: ADMIN }), 200)).meta.total).toBe(1);
     expect((await call("DELETE", `/jobs/${jobId}?tenant=acme`, { token: devToken(ALICE) })).status).toBe(204);
   });
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN, call, expectError, json, registerHls } from "./helpers";
+import { ADMIN, call, expectError, json, registerHls, type ApiBody } from "./helpers";
 
 /** This runtime has no AI or MEDIA binding, like a deployment without Workers AI. */
 describe("Workers AI models where the bindings are missing", () => {
   it("marks them unavailable and refuses to start them with a clear message, starting the other jobs", async () => {
-    const asr = await json<any>(await call("GET", "/models/asr"), 200);
+    const asr = await json<ApiBody>(await call("GET", "/models/asr"), 200);
     expect(asr).toMatchObject({ name: "asr", available: false, provider: { kind: "workers-ai" }, unavailable_reason: expect.stringMatching(/Workers AI binding \(AI\)/) });
     await registerHls("noai", 1);
-    const res = await json<any>(await call("POST", "/noai/tag", { body: { jobs: [{ model: "caption" }, { model: "shot" }] } }), 200);
+    const res = await json<ApiBody>(await call("POST", "/noai/tag", { body: { jobs: [{ model: "caption" }, { model: "shot" }] } }), 200);
     expect(res.jobs[0]).toEqual({
       job_id: "",
       model: "caption",
@@ -17,7 +17,7 @@ describe("Workers AI models where the bindings are missing", () => {
       error: expect.stringMatching(/not available/),
     });
     expect(res.jobs[1]).toMatchObject({ model: "shot", started: true });
-    const jobs = await json<any>(await call("GET", "/job-status?qid=noai&model=caption"), 200);
+    const jobs = await json<ApiBody>(await call("GET", "/job-status?qid=noai&model=caption"), 200);
     expect(jobs.meta.total).toBe(0);
   });
 
@@ -28,6 +28,6 @@ describe("Workers AI models where the bindings are missing", () => {
     await expectError(await put({ kind: "workers-ai", model: "@cf/x/y", url: "http://a" }), 400, "VALIDATION_ERROR");
     await json(await put({ kind: "workers-ai", model: "@cf/x/y" }), 200);
     // A model the service does not know by id needs its task.
-    expect(await json<any>(await call("GET", "/models/waibad"), 200)).toMatchObject({ available: false });
+    expect(await json<ApiBody>(await call("GET", "/models/waibad"), 200)).toMatchObject({ available: false });
   });
 });
