@@ -27,14 +27,14 @@ export class RunnerFeed {
   }
 
   /** A new subscriber: a snapshot of the job, the events after `since`, then every event as it happens. */
-  accept(request: Request, job: JobState | null): Response {
+  accept(request: Request, job: JobState | null, tenant: string): Response {
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("expected a websocket", { status: 426 });
     const since = new URL(request.url).searchParams.get("since");
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
     server.send(JSON.stringify({ type: "snapshot", seq: this.log.lastSeq(), jobs: job ? [jobStatusView(jobRowOf(job), Date.now())] : [] }));
-    if (since !== null) for (const e of this.log.since(Number(since))) server.send(JSON.stringify(e));
+    if (since !== null) for (const e of this.log.since(Number(since))) if (e.tenant === tenant) server.send(JSON.stringify(e));
     return new Response(null, { status: 101, webSocket: client });
   }
 

@@ -53,6 +53,12 @@ export class RunnerStore {
     sql.exec(`CREATE INDEX IF NOT EXISTS parts_by_deadline ON parts (state, deadline)`);
   }
 
+  /** Forgets the job and its parts (the content they belonged to is gone). */
+  clear(): void {
+    this.sql.exec("DELETE FROM job");
+    this.sql.exec("DELETE FROM parts");
+  }
+
   job(): JobState | null {
     const row = this.sql.exec("SELECT * FROM job WHERE k = 1").toArray()[0];
     if (!row) return null;

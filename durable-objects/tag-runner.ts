@@ -35,7 +35,10 @@ export class TagRunner extends DurableObject<Env> {
 
   /** The pair's feed (`GET /{qid}/feed/{model}`; the Worker checked the caller). Hibernatable sockets. */
   override async fetch(request: Request): Promise<Response> {
-    return this.feed.accept(request, this.store.job());
+    // The Worker names the tenant the caller reads as; a job of any other tenant is not theirs.
+    const tenant = new URL(request.url).searchParams.get("tenant");
+    const job = this.store.job();
+    return this.feed.accept(request, job && job.init.tenant_id === tenant ? job : null, tenant ?? "");
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
@@ -185,7 +188,7 @@ export class TagRunner extends DurableObject<Env> {
         outcome.stage === "fetch"
           ? part.ref.live
             ? `Missed segment ${part.ref.live.msns[0]}`
-            : `Failed to download part ${partId}`
+            : `Failed to download part ${partId}: ${outcome.error}`
           : `Failed to tag part ${partId}: ${outcome.error}`;
       this.store.setPart(partId, { state: "failed" });
       this.store.update({
@@ -246,6 +249,22 @@ export class TagRunner extends DurableObject<Env> {
     this.store.cancelOpenParts();
     await this.finish("cancelled");
     return job.id;
+  }
+
+  /**
+   * Forgets the pair's last job, its parts, live state and events, and closes its feed sockets:
+   * the content was deleted, and its id may be registered again by someone else. Refused (false)
+   * while a job is active.
+   */
+  async forget(): Promise<boolean> {
+    const job = this.store.job();
+    if (job && (job.status === "queued" || job.status === "running")) return false;
+    this.store.clear();
+    this.live.clear();
+    this.feed.log.clear();
+    for (const ws of this.ctx.getWebSockets()) ws.close(1000, "content deleted");
+    await this.ctx.storage.deleteAlarm();
+    return true;
   }
 
   /** The runner's view of its job (tests and diagnostics). */

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { FEED_SNAPSHOT_JOBS } from "../src/limits";
 import type { JobRow } from "../src/db/schema";
 import { jobStatusView } from "../src/jobs/view";
 import type { FeedEvent } from "./feed-events";
@@ -40,7 +41,8 @@ export class TenantFeed extends DurableObject<Env> {
     const [client, server] = [pair[0], pair[1]];
     // The socket's filter is its tag: publishing asks the runtime for exactly the matching sockets.
     this.ctx.acceptWebSocket(server, [filterTag(filter.qid, filter.model)]);
-    server.send(JSON.stringify({ type: "snapshot", feed_seq: this.lastSeq(), jobs: await this.snapshot(tenant, filter) }));
+    const { jobs, more } = await this.snapshot(tenant, filter);
+    server.send(JSON.stringify({ type: "snapshot", feed_seq: this.lastSeq(), jobs, more }));
     if (since !== null) {
       for (const row of this.ctx.storage.sql.exec<{ feed_seq: number; qid: string; model: string; body: string }>("SELECT feed_seq, qid, model, body FROM feed WHERE feed_seq > ? ORDER BY feed_seq", Number(since))) {
         if (matches(filter, row)) server.send(row.body);
@@ -85,15 +87,19 @@ export class TenantFeed extends DurableObject<Env> {
     return this.ctx.storage.sql.exec<{ s: number | null }>("SELECT MAX(feed_seq) AS s FROM feed").one().s ?? 0;
   }
 
-  /** The tenant's jobs a subscriber sees first: the active ones and those that ended in the last hour. */
-  private async snapshot(tenant: string, f: Filter) {
+  /**
+   * The tenant's jobs a subscriber sees first: the newest FEED_SNAPSHOT_JOBS of those active or
+   * ended in the last hour (`more` says there are others: /job-status pages through them). Bounded,
+   * so one tenant's many jobs cannot make a snapshot too large to send.
+   */
+  private async snapshot(tenant: string, f: Filter): Promise<{ jobs: ReturnType<typeof jobStatusView>[]; more: boolean }> {
     const now = Date.now();
     const { results } = await this.env.DB.prepare(
       `SELECT * FROM jobs WHERE tenant_id = ? AND deleted_at IS NULL AND (status IN ('queued', 'running') OR ended_at > ?)
-         ${f.qid ? "AND qid = ?" : ""} ${f.model ? "AND model = ?" : ""} ORDER BY created_at DESC LIMIT 200`,
+         ${f.qid ? "AND qid = ?" : ""} ${f.model ? "AND model = ?" : ""} ORDER BY created_at DESC LIMIT ?`,
     )
-      .bind(tenant, now - 3_600_000, ...(f.qid ? [f.qid] : []), ...(f.model ? [f.model] : []))
+      .bind(tenant, now - 3_600_000, ...(f.qid ? [f.qid] : []), ...(f.model ? [f.model] : []), FEED_SNAPSHOT_JOBS + 1)
       .all<JobRow>();
-    return results.map((r) => jobStatusView(r, now));
+    return { jobs: results.slice(0, FEED_SNAPSHOT_JOBS).map((r) => jobStatusView(r, now)), more: results.length > FEED_SNAPSHOT_JOBS };
   }
 }

@@ -10,3 +10,6 @@ export async function contentFor(env: Env, principal: Principal, qid: string): P
   if (!isMember(principal, content.tenant_id)) throw forbidden(`You do not have access to content ${qid}`);
   return content;
 }
+
+/** Where a content's tags are in the tag store: its tenant and id. */
+export const tagStoreRef = (c: Content) => ({ tenant: c.tenant_id, qid: c.qid });

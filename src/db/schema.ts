@@ -65,7 +65,7 @@ export const jobs = sqliteTable("jobs", {
 
 export const tracks = sqliteTable(
   "tracks",
-  { qid: text("qid").notNull(), name: text("name").notNull(), label: text("label").notNull() },
+  { qid: text("qid").notNull(), name: text("name").notNull(), label: text("label").notNull(), tenant_id: text("tenant_id").notNull().default("") },
   (t) => [primaryKey({ columns: [t.qid, t.name] })],
 );
 
@@ -78,6 +78,7 @@ export const batches = sqliteTable("batches", {
   author: text("author").notNull(),
   timestamp: integer("timestamp").notNull(),
   report: text("report").notNull(),
+  tenant_id: text("tenant_id").notNull().default(""),
 });
 
 export const reportParts = sqliteTable(
@@ -90,6 +91,7 @@ export const reportParts = sqliteTable(
     downloaded: integer("downloaded").notNull().default(0),
     tagged: integer("tagged").notNull().default(0),
     uploaded: integer("uploaded").notNull().default(0),
+    tenant_id: text("tenant_id").notNull().default(""),
   },
   (t) => [primaryKey({ columns: [t.batch_id, t.part_id] }), index("report_parts_uploaded").on(t.qid, t.track, t.uploaded, t.part_id)],
 );
@@ -107,6 +109,7 @@ export const tags = sqliteTable("tags", {
   text: text("text").notNull(),
   frame_info: text("frame_info"),
   additional_info: text("additional_info"),
+  tenant_id: text("tenant_id").notNull().default(""),
 });
 
 export type JobRow = typeof jobs.$inferSelect;

@@ -2,7 +2,7 @@ import type { TagRunner } from "../../durable-objects/tag-runner";
 import { runnerName } from "./runner-types";
 
 /** The TagRunner's RPC surface, as callers see it. */
-export type RunnerApi = Pick<TagRunner, "start" | "planInput" | "planDone" | "planFailed" | "pollInput" | "liveSegments" | "livePollFailed" | "reviveLive" | "claim" | "partFetched" | "partAccepted" | "partDeferred" | "callbackTarget" | "partDone" | "stop" | "state">;
+export type RunnerApi = Pick<TagRunner, "start" | "planInput" | "planDone" | "planFailed" | "pollInput" | "liveSegments" | "livePollFailed" | "reviveLive" | "claim" | "partFetched" | "partAccepted" | "partDeferred" | "callbackTarget" | "partDone" | "stop" | "forget" | "state">;
 
 /**
  * The pair's runner. The cast is deliberate: workers-types' Rpc mapping turns the JSON-shaped

@@ -24,6 +24,8 @@ export interface JobInit {
   title: string;
   /** Where tags go: the destination, or the content itself. */
   target_qid: string;
+  /** The tenant of target_qid (a destination may be in another of the caller's tenants); jobs from before it was kept: tenant_id. */
+  target_tenant_id?: string;
   params: TagArgs;
   tracks: TrackInfo[];
   /** The model's providers in preference order. */
@@ -49,3 +51,6 @@ export type QueueMessage =
 /** Runner names are derived from the pair, so the same pair always reaches the same object. */
 export const runnerName = (qid: string, model: string) => `${qid}\u001f${model}`;
 export const batchIdOf = (jobId: string, track: string) => `${jobId}:${track}`;
+
+/** The tenant whose tag store a job writes to. */
+export const targetTenantOf = (init: Pick<JobInit, "tenant_id" | "target_tenant_id">) => init.target_tenant_id ?? init.tenant_id;

@@ -2,8 +2,9 @@ import type { PartRef } from "../jobs/parts";
 import type { JobInit } from "../jobs/runner-types";
 import type { ProviderRequest } from "../providers/types";
 import type { PartBytes } from "../providers/workers-ai/media";
-import { isR2, r2Key, readSource } from "../sources/bytes";
+import { copyToR2, isR2, r2Key } from "../sources/bytes";
 import { signMediaUrl } from "../sources/media-url";
+import { checkDestination, OutboundUrlError } from "../net/outbound";
 import { FetchError } from "../sources/safe-fetch";
 import { mediaPrefix } from "../sources/registry";
 
@@ -12,13 +13,6 @@ async function partKey(init: JobInit, part: PartRef): Promise<string> {
   const stream = part.kind === "image" ? "assets" : init.stream;
   const suffix = (part.byterange ? `@${part.byterange.offset}+${part.byterange.length}` : "") + (part.concat ? `+${part.concat.length}` : "");
   return `${await mediaPrefix(init.qid, stream, part.source + suffix + (part.init ?? ""))}/${part.start_ms}-${part.start_ms + part.duration_ms}`;
-}
-
-function concat(a: ArrayBuffer | Uint8Array, b: ArrayBuffer | Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.byteLength + b.byteLength);
-  out.set(a instanceof Uint8Array ? a : new Uint8Array(a), 0);
-  out.set(b instanceof Uint8Array ? b : new Uint8Array(b), a.byteLength);
-  return out;
 }
 
 export interface PreparedMedia {
@@ -36,7 +30,16 @@ export interface PreparedMedia {
 export async function preparePartMedia(env: Env, init: JobInit, part: PartRef): Promise<PreparedMedia> {
   const base = { content_type: part.content_type, start_ms: part.start_ms, duration_ms: part.duration_ms };
   if (part.kind === "range") {
-    if (!isR2(part.source)) return { media: { ...base, url: part.source, kind: "range" }, bytes: null };
+    if (!isR2(part.source)) {
+      // The provider fetches this URL itself: it passes the same address rule as our own fetches.
+      try {
+        await checkDestination(env, part.source, "source");
+      } catch (e) {
+        if (e instanceof OutboundUrlError) throw new FetchError(e.message, false);
+        throw e;
+      }
+      return { media: { ...base, url: part.source, kind: "range" }, bytes: null };
+    }
     const key = r2Key(part.source);
     return { media: { ...base, url: await signMediaUrl(env, key), kind: "range" }, bytes: { key, offset_ms: part.start_ms } };
   }
@@ -49,13 +52,11 @@ export async function preparePartMedia(env: Env, init: JobInit, part: PartRef): 
   }
   const key = await partKey(init, part);
   if (!(await env.BUCKET.head(key))) {
-    let bytes: ArrayBuffer | Uint8Array = part.concat
-      ? // Consecutive MPEG-TS (or fMP4 fragment) segments concatenate into one playable part.
-        (await Promise.all(part.concat.map((s) => readSource(env, s.source, s.byterange)))).reduce<Uint8Array>((a, b) => concat(a, b), new Uint8Array(0))
-      : await readSource(env, part.source, part.byterange);
-    // fMP4 segments are only playable behind their init section.
-    if (part.init) bytes = concat(await readSource(env, part.init), bytes as ArrayBuffer);
-    await env.BUCKET.put(key, bytes, { httpMetadata: { contentType: part.content_type } });
+    // Consecutive MPEG-TS (or fMP4 fragment) segments concatenate into one playable part; fMP4
+    // segments are only playable behind their init section.
+    const segments = part.concat ?? [{ source: part.source, ...(part.byterange ? { byterange: part.byterange } : {}) }];
+    const pieces = [...(part.init ? [{ source: part.init }] : []), ...segments.map((s) => ({ source: s.source, ...(s.byterange ? { range: s.byterange } : {}) }))];
+    await copyToR2(env, key, pieces, part.content_type);
   }
   return { media: { ...base, url: await signMediaUrl(env, key), kind }, bytes: { key, offset_ms: 0 } };
 }

@@ -40,7 +40,7 @@ export async function handlePart(env: Env, m: PartMessage): Promise<Outcome> {
         return callWorkersAi(env, provider, init, part, prepared.bytes);
       }
       const callback_url = await callbackUrl(env, init, m.runner, part.id, m.attempt, provider);
-      return callHttpProvider(provider, { model: init.model, params: init.params.run_config, media: prepared.media, callback_url });
+      return callHttpProvider(env, provider, { model: init.model, params: init.params.run_config, media: prepared.media, callback_url });
     }, slot.slot);
   } catch (e) {
     await fetched;

@@ -1,7 +1,7 @@
 import { runnerByName } from "../jobs/runner-client";
 import { db } from "../db/client";
 import { getContent } from "../db/contents";
-import type { QueueMessage } from "../jobs/runner-types";
+import { type QueueMessage, targetTenantOf } from "../jobs/runner-types";
 import { planParts } from "../sources/registry";
 import { FetchError } from "../sources/safe-fetch";
 import { createBatches, uploadedParts } from "../tagstore/write";
@@ -36,7 +36,7 @@ export async function handlePlan(env: Env, m: PlanMessage): Promise<Outcome> {
     return verdict === "retry" ? { kind: "retry", delaySeconds: 2 } : { kind: "ack" };
   }
   if (!init.params.replace) {
-    const done = await uploadedParts(env, init.target_qid, init.tracks[0]!.name);
+    const done = await uploadedParts(env, { tenant: targetTenantOf(init), qid: init.target_qid }, init.tracks[0]!.name);
     parts = parts.filter((p) => !done.has(p.id)).map((p, idx) => ({ ...p, idx }));
   }
   await createBatches(env, init, parts);

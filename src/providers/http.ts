@@ -1,4 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { checkDestination, OutboundUrlError } from "../net/outbound";
+import { MAX_TAGS_PER_PART } from "../limits";
 import { DEFAULT_TIMEOUT_S, type HttpProviderConfig, ProviderError, type ProviderReply, type ProviderRequest } from "./types";
 
 const box = z.object({ x1: z.number(), y1: z.number(), x2: z.number(), y2: z.number() });
@@ -12,8 +14,11 @@ export const providerTagSchema = z
     frame_info: z.object({ frame_idx: z.number().int().min(0), box: box.optional() }).optional(),
     additional_info: z.record(z.string(), z.unknown()).optional(),
   })
+  .refine((t) => t.end_time >= t.start_time, { message: "end_time must not be before start_time", path: ["end_time"] })
   .openapi("ProviderTag");
-export const providerResponseSchema = z.object({ tags: z.array(providerTagSchema) });
+/** A part's tags: at most MAX_TAGS_PER_PART, so they fit one D1 batch. */
+export const providerTagsSchema = z.array(providerTagSchema).max(MAX_TAGS_PER_PART, `at most ${MAX_TAGS_PER_PART} tags per part`);
+export const providerResponseSchema = z.object({ tags: providerTagsSchema });
 const acceptedSchema = z.object({ accepted: z.literal(true) });
 
 /**
@@ -21,8 +26,15 @@ const acceptedSchema = z.object({ accepted: z.literal(true) });
  * failure of the part; a 5xx, a 429, a network error or a timeout is transient. `202
  * {"accepted": true}` means the result will come to the request's callback_url.
  */
-export async function callHttpProvider(config: HttpProviderConfig, request: ProviderRequest): Promise<ProviderReply> {
+export async function callHttpProvider(env: Env, config: HttpProviderConfig, request: ProviderRequest): Promise<ProviderReply> {
   const timeoutMs = (config.timeout_s ?? DEFAULT_TIMEOUT_S) * 1000;
+  try {
+    // The catalog checked the URL when it was set; its name may point elsewhere since.
+    await checkDestination(env, config.url, "provider url");
+  } catch (e) {
+    if (e instanceof OutboundUrlError) throw new ProviderError(`Provider ${config.url} refused: ${e.message}`, false);
+    throw e;
+  }
   let res: Response;
   try {
     res = await fetch(`${config.url.replace(/\/$/, "")}/v1/tag`, {
@@ -30,11 +42,17 @@ export async function callHttpProvider(config: HttpProviderConfig, request: Prov
       headers: { "content-type": "application/json" },
       body: JSON.stringify(request),
       signal: AbortSignal.timeout(timeoutMs),
+      // A redirect could lead past the address rule: providers answer where they are asked.
+      redirect: "manual",
     });
   } catch (e) {
     const err = e as Error;
     const what = err.name === "TimeoutError" ? `timed out after ${timeoutMs / 1000} s` : err.message;
     throw new ProviderError(`Provider ${config.url} ${what}`, true);
+  }
+  if (res.status >= 300 && res.status < 400) {
+    await res.body?.cancel();
+    throw new ProviderError(`Provider answered a redirect (${res.status}); providers must answer at their own URL`, false);
   }
   const text = await res.text();
   if (!res.ok) {

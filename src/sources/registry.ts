@@ -2,17 +2,18 @@ import type { Content } from "../db/contents";
 import type { ModelType, Scope } from "../jobs/options";
 import { overlapsWindow, type PartRef, timeGrid, timePartId } from "../jobs/parts";
 import { isAudioStreamName } from "../jobs/stream";
-import { isR2, R2_PREFIX, r2Key, readSource } from "./bytes";
+import { MAX_PARTS_PER_JOB } from "../limits";
+import { copyToR2, fileKey, isR2, R2_PREFIX, r2Key, readSource } from "./bytes";
 import { listHls } from "./hls";
 import { mp4DurationMs, readMp4Info } from "./mp4";
-import { FetchError, safeFetch } from "./safe-fetch";
+import { FetchError } from "./safe-fetch";
+
+export { fileKey };
 
 /** Where a registered stream's or asset's bytes come from. */
 export function sourceOf(qid: string, spec: { url?: string; file?: string }): string {
   return spec.url ?? `${R2_PREFIX}${fileKey(qid, spec.file!)}`;
 }
-
-export const fileKey = (qid: string, path: string) => `files/${qid}/${path}`;
 
 /** Short stable hash, so a cached copy is tied to the exact source it came from. */
 async function sourceHash(source: string): Promise<string> {
@@ -31,7 +32,7 @@ async function streamKind(env: Env, source: string): Promise<StreamKind> {
   const path = (isR2(source) ? r2Key(source) : new URL(source).pathname).toLowerCase();
   if (path.endsWith(".m3u8")) return "hls";
   if (/\.(mp4|m4v|m4a|mov)$/.test(path)) return "mp4";
-  const head = new Uint8Array(await readSource(env, source, { offset: 0, length: 12 }));
+  const head = await readSource(env, source, { offset: 0, length: 12 }, 12);
   const text = new TextDecoder().decode(head);
   if (text.startsWith("#EXTM3U")) return "hls";
   if (text.slice(4, 8) === "ftyp") return "mp4";
@@ -43,10 +44,7 @@ async function ensureMp4InR2(env: Env, qid: string, stream: string, source: stri
   if (isR2(source)) return r2Key(source);
   const key = `${await mediaPrefix(qid, stream, source)}/source.mp4`;
   if (await env.BUCKET.head(key)) return key;
-  const res = await safeFetch(env, source);
-  const length = Number(res.headers.get("content-length"));
-  const body = Number.isFinite(length) && length > 0 && res.body ? res.body.pipeThrough(new FixedLengthStream(length)) : await res.arrayBuffer();
-  await env.BUCKET.put(key, body, { httpMetadata: { contentType: "video/mp4" } });
+  await copyToR2(env, key, [{ source }], "video/mp4");
   return key;
 }
 
@@ -60,6 +58,13 @@ async function mp4Duration(env: Env, key: string, kind: "video" | "audio"): Prom
 const imageType = (path: string) =>
   ({ png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", webp: "image/webp", gif: "image/gif" })[path.split(".").pop()!.toLowerCase()] ??
   "application/octet-stream";
+
+/** A job's parts are bounded (MAX_PARTS_PER_JOB): say how to ask for fewer. */
+function checkPartCount(n: number, what: string): void {
+  if (n > MAX_PARTS_PER_JOB) {
+    throw new FetchError(`${what} would make ${n} parts; a job may have at most ${MAX_PARTS_PER_JOB} (narrow start_time/end_time, or use longer parts)`, false);
+  }
+}
 
 export interface Plan {
   parts: PartRef[];
@@ -89,8 +94,9 @@ export async function planParts(env: Env, content: Content, scope: Scope, modelT
       return { parts: chunkParts(scope, listing.duration_ms, source, "application/vnd.apple.mpegurl"), live: listing.live };
     }
     if (scope.type !== "video") return { parts: [], live: listing.live };
-    const parts = listing.segments
-      .filter((s) => overlapsWindow(s.start_ms, s.duration_ms, scope.start_time, scope.end_time))
+    const inScope = listing.segments.filter((s) => overlapsWindow(s.start_ms, s.duration_ms, scope.start_time, scope.end_time));
+    checkPartCount(inScope.length, `The playlist of stream ${scope.stream}`);
+    const parts = inScope
       .map((s, idx): PartRef => ({
         id: timePartId(scope.stream, s.start_ms, s.start_ms + s.duration_ms),
         idx,
@@ -109,6 +115,9 @@ export async function planParts(env: Env, content: Content, scope: Scope, modelT
   const duration = await mp4Duration(env, key, isAudioStreamName(scope.stream) ? "audio" : "video");
   if (scope.type === "processor") return { parts: chunkParts(scope, duration, source, "video/mp4"), live: false };
   if (scope.type !== "video") return { parts: [], live: false };
+  const fromMs = Math.floor((scope.start_time * 1000) / content.part_duration_ms) * content.part_duration_ms;
+  const toMs = Math.min(duration, scope.end_time === null ? duration : scope.end_time * 1000);
+  checkPartCount(Math.ceil((toMs - fromMs) / content.part_duration_ms), `Stream ${scope.stream} (${Math.round(duration / 1000)} s in ${content.part_duration_ms / 1000} s parts)`);
   const parts = timeGrid(duration, content.part_duration_ms, scope.start_time * 1000, scope.end_time === null ? null : scope.end_time * 1000).map(
     (g, idx): PartRef => ({
       id: timePartId(scope.stream, g.start, g.end),
@@ -128,6 +137,7 @@ function chunkParts(scope: Extract<Scope, { type: "processor" }>, durationMs: nu
   const from = scope.start_time * 1000;
   const to = Math.min(durationMs, scope.end_time === null ? durationMs : scope.end_time * 1000);
   const size = scope.chunk_size * 1000;
+  checkPartCount(Math.ceil((to - from) / size), `Stream ${scope.stream} in ${scope.chunk_size} s chunks`);
   const parts: PartRef[] = [];
   for (let s = from, idx = 0; s < to; s += size, idx++) {
     const e = Math.min(s + size, to);

@@ -1,4 +1,4 @@
-import type { TagDbRow } from "./read";
+import type { ContentRef, TagDbRow } from "./read";
 
 export type ExportTag = TagDbRow;
 
@@ -9,11 +9,11 @@ const PAGE = 1000;
  * the last row seen (start_time, end_time, id), so each page is an index range, not an OFFSET
  * that grows with the export.
  */
-export async function* exportTags(env: Env, qid: string, track?: string): AsyncGenerator<ExportTag[]> {
+export async function* exportTags(env: Env, content: ContentRef, track?: string): AsyncGenerator<ExportTag[]> {
   let after: [number, number, string] | null = null;
   for (;;) {
-    const conds: string[] = ["qid = ?", ...(track ? ["track = ?"] : []), ...(after ? ["(start_time, end_time, id) > (?, ?, ?)"] : [])];
-    const binds: Array<string | number> = [qid, ...(track ? [track] : []), ...(after ?? [])];
+    const conds: string[] = ["tenant_id = ?", "qid = ?", ...(track ? ["track = ?"] : []), ...(after ? ["(start_time, end_time, id) > (?, ?, ?)"] : [])];
+    const binds: Array<string | number> = [content.tenant, content.qid, ...(track ? [track] : []), ...(after ?? [])];
     const { results }: D1Result<ExportTag> = await env.DB.prepare(
       `SELECT id, track, start_time, end_time, text, source, job_id, frame_info, additional_info FROM tags WHERE ${conds.join(" AND ")} ORDER BY start_time, end_time, id LIMIT ?`,
     )

@@ -1,5 +1,10 @@
-export interface TagQuery {
+/** A content as the tag store knows it: every read names the tenant as well as the id. */
+export interface ContentRef {
+  tenant: string;
   qid: string;
+}
+
+export interface TagQuery {
   track?: string;
   model?: string;
   start_time?: number;
@@ -22,9 +27,9 @@ export interface TagDbRow {
 }
 
 /** Tags overlapping [start_time, end_time], in time order. */
-export async function findTags(env: Env, q: TagQuery, start: number, limit: number) {
-  const conds = ["qid = ?"];
-  const binds: Array<string | number> = [q.qid];
+export async function findTags(env: Env, content: ContentRef, q: TagQuery, start: number, limit: number) {
+  const conds = ["tenant_id = ?", "qid = ?"];
+  const binds: Array<string | number> = [content.tenant, content.qid];
   if (q.track) conds.push("track = ?"), binds.push(q.track);
   if (q.model) conds.push("model = ?"), binds.push(q.model);
   if (q.job_id) conds.push("job_id = ?"), binds.push(q.job_id);
@@ -46,14 +51,14 @@ export async function findTags(env: Env, q: TagQuery, start: number, limit: numb
   return { tags, total: (total!.results[0] as { n: number } | undefined)?.n ?? 0 };
 }
 
-export async function listTracks(env: Env, qid: string) {
+export async function listTracks(env: Env, content: ContentRef) {
   const { results } = await env.DB.prepare(
     `SELECT t.name, t.label,
-       (SELECT group_concat(DISTINCT b.model) FROM batches b WHERE b.qid = t.qid AND b.track = t.name) AS models,
-       (SELECT COUNT(*) FROM tags g WHERE g.qid = t.qid AND g.track = t.name) AS tag_count
-     FROM tracks t WHERE t.qid = ? ORDER BY t.name`,
+       (SELECT group_concat(DISTINCT b.model) FROM batches b WHERE b.tenant_id = t.tenant_id AND b.qid = t.qid AND b.track = t.name) AS models,
+       (SELECT COUNT(*) FROM tags g WHERE g.tenant_id = t.tenant_id AND g.qid = t.qid AND g.track = t.name) AS tag_count
+     FROM tracks t WHERE t.tenant_id = ? AND t.qid = ? ORDER BY t.name`,
   )
-    .bind(qid)
+    .bind(content.tenant, content.qid)
     .all<{ name: string; label: string; models: string | null; tag_count: number }>();
   return results.map((r) => ({ name: r.name, label: r.label, models: r.models ? r.models.split(",").sort() : [], tag_count: r.tag_count }));
 }

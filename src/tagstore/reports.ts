@@ -1,12 +1,13 @@
 import { reportStatusOf, type JobStatus } from "../jobs/status";
 import { formatTimeRan, isoTime } from "../jobs/time";
+import type { ContentRef } from "./read";
 
 /** |∪ tagged_sources| / |∪ all_sources| over every report of a (content, track). */
-async function trackCoverage(env: Env, qid: string, track: string): Promise<{ all: number; tagged: number }> {
+async function trackCoverage(env: Env, content: ContentRef, track: string): Promise<{ all: number; tagged: number }> {
   const row = await env.DB.prepare(
-    "SELECT COUNT(DISTINCT part_id) AS all_parts, COUNT(DISTINCT CASE WHEN tagged = 1 THEN part_id END) AS tagged FROM report_parts WHERE qid = ? AND track = ?",
+    "SELECT COUNT(DISTINCT part_id) AS all_parts, COUNT(DISTINCT CASE WHEN tagged = 1 THEN part_id END) AS tagged FROM report_parts WHERE tenant_id = ? AND qid = ? AND track = ?",
   )
-    .bind(qid, track)
+    .bind(content.tenant, content.qid, track)
     .first<{ all_parts: number; tagged: number }>();
   return { all: row?.all_parts ?? 0, tagged: row?.tagged ?? 0 };
 }
@@ -14,12 +15,14 @@ async function trackCoverage(env: Env, qid: string, track: string): Promise<{ al
 const fraction = (c: { all: number; tagged: number }) => (c.all === 0 ? 0 : Math.round((c.tagged / c.all) * 10000) / 10000);
 
 /** `/tag-status`: one entry per (model, track) that has reports on the content. */
-export async function contentTagStatus(env: Env, qid: string) {
-  const { results } = await env.DB.prepare("SELECT model, track, MAX(timestamp) AS last_run FROM batches WHERE qid = ? GROUP BY model, track ORDER BY model, track")
-    .bind(qid)
+export async function contentTagStatus(env: Env, content: ContentRef) {
+  const { results } = await env.DB.prepare(
+    "SELECT model, track, MAX(timestamp) AS last_run FROM batches WHERE tenant_id = ? AND qid = ? GROUP BY model, track ORDER BY model, track",
+  )
+    .bind(content.tenant, content.qid)
     .all<{ model: string; track: string; last_run: number }>();
   return Promise.all(
-    results.map(async (r) => ({ model: r.model, track: r.track, last_run: isoTime(r.last_run), percent_completion: fraction(await trackCoverage(env, qid, r.track)) })),
+    results.map(async (r) => ({ model: r.model, track: r.track, last_run: isoTime(r.last_run), percent_completion: fraction(await trackCoverage(env, content, r.track)) })),
   );
 }
 
@@ -37,15 +40,15 @@ interface BatchRow {
 }
 
 /** `/tag-status/{model}`: the summary and every run, oldest first; null when the model never ran here. */
-export async function modelTagStatus(env: Env, qid: string, model: string, now = Date.now()) {
+export async function modelTagStatus(env: Env, content: ContentRef, model: string, now = Date.now()) {
   const { results } = await env.DB.prepare(
     `SELECT b.id, b.track, b.timestamp, b.report, j.status, j.started_at, j.ended_at, j.created_at,
        (SELECT COUNT(*) FROM report_parts rp WHERE rp.batch_id = b.id) AS num_job_parts,
        (SELECT COUNT(*) FROM report_parts rp WHERE rp.batch_id = b.id AND rp.uploaded = 1) AS num_tagged_parts
      FROM batches b LEFT JOIN jobs j ON j.id = b.job_id
-     WHERE b.qid = ? AND b.model = ? ORDER BY b.timestamp ASC, b.id ASC`,
+     WHERE b.tenant_id = ? AND b.qid = ? AND b.model = ? ORDER BY b.timestamp ASC, b.id ASC`,
   )
-    .bind(qid, model)
+    .bind(content.tenant, content.qid, model)
     .all<BatchRow>();
   if (results.length === 0) return null;
   const track = results[0]!.track;
@@ -73,7 +76,7 @@ export async function modelTagStatus(env: Env, qid: string, model: string, now =
       upload_status: { num_job_parts: r.num_job_parts, num_tagged_parts: r.num_tagged_parts },
     });
   }
-  const coverage = await trackCoverage(env, qid, track);
+  const coverage = await trackCoverage(env, content, track);
   return {
     summary: { model, track, last_run: isoTime(results[results.length - 1]!.timestamp), tagging_progress: fraction(coverage), num_content_parts: coverage.all },
     jobs,

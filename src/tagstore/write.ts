@@ -1,5 +1,6 @@
 import type { PartRef } from "../jobs/parts";
-import { batchIdOf, type JobInit } from "../jobs/runner-types";
+import { batchIdOf, type JobInit, targetTenantOf } from "../jobs/runner-types";
+import type { ContentRef } from "./read";
 import { formatTimeRan } from "../jobs/time";
 import type { AlignedTag } from "./align";
 
@@ -22,19 +23,20 @@ export async function createBatches(env: Env, init: JobInit, parts: PartRef[], n
     params: init.params,
     job_status: { status: "Running", time_ran: formatTimeRan(0) },
   });
+  const tenant = targetTenantOf(init);
   const stmts: D1PreparedStatement[] = [];
   for (const t of init.tracks) {
     const batchId = batchIdOf(init.job_id, t.name);
-    stmts.push(env.DB.prepare("INSERT OR IGNORE INTO tracks (qid, name, label) VALUES (?, ?, ?)").bind(init.target_qid, t.name, t.label));
+    stmts.push(env.DB.prepare("INSERT OR IGNORE INTO tracks (qid, name, label, tenant_id) VALUES (?, ?, ?, ?)").bind(init.target_qid, t.name, t.label, tenant));
     stmts.push(
-      env.DB.prepare("INSERT OR IGNORE INTO batches (id, qid, track, job_id, model, author, timestamp, report) VALUES (?, ?, ?, ?, ?, 'tagger', ?, ?)").bind(
-        batchId, init.target_qid, t.name, init.job_id, init.model, now, report,
+      env.DB.prepare("INSERT OR IGNORE INTO batches (id, qid, track, job_id, model, author, timestamp, report, tenant_id) VALUES (?, ?, ?, ?, ?, 'tagger', ?, ?, ?)").bind(
+        batchId, init.target_qid, t.name, init.job_id, init.model, now, report, tenant,
       ),
     );
-    for (const rows of chunk(parts, rowsPerStatement(4))) {
+    for (const rows of chunk(parts, rowsPerStatement(5))) {
       stmts.push(
-        env.DB.prepare(`INSERT OR IGNORE INTO report_parts (batch_id, qid, track, part_id) VALUES ${rows.map(() => "(?, ?, ?, ?)").join(", ")}`).bind(
-          ...rows.flatMap((p) => [batchId, init.target_qid, t.name, p.id]),
+        env.DB.prepare(`INSERT OR IGNORE INTO report_parts (batch_id, qid, track, part_id, tenant_id) VALUES ${rows.map(() => "(?, ?, ?, ?, ?)").join(", ")}`).bind(
+          ...rows.flatMap((p) => [batchId, init.target_qid, t.name, p.id, tenant]),
         ),
       );
     }
@@ -44,9 +46,9 @@ export async function createBatches(env: Env, init: JobInit, parts: PartRef[], n
 }
 
 /** Parts already uploaded by earlier runs on this (content, track): what diff-based tagging skips. */
-export async function uploadedParts(env: Env, qid: string, track: string): Promise<Set<string>> {
-  const { results } = await env.DB.prepare("SELECT DISTINCT part_id FROM report_parts WHERE qid = ? AND track = ? AND uploaded = 1")
-    .bind(qid, track)
+export async function uploadedParts(env: Env, content: ContentRef, track: string): Promise<Set<string>> {
+  const { results } = await env.DB.prepare("SELECT DISTINCT part_id FROM report_parts WHERE tenant_id = ? AND qid = ? AND track = ? AND uploaded = 1")
+    .bind(content.tenant, content.qid, track)
     .all<{ part_id: string }>();
   return new Set(results.map((r) => r.part_id));
 }
@@ -63,21 +65,22 @@ export async function writePartTags(env: Env, init: JobInit, part: PartRef, tags
   const stmts: D1PreparedStatement[] = [
     env.DB.prepare(`DELETE FROM tags WHERE batch_id IN (${inList}) AND source = ?`).bind(...batchIds, part.id),
   ];
+  const tenant = targetTenantOf(init);
   const rows = tags.map((t, i) => {
     const track = known.has(t.track) ? t.track : primary;
     const batchId = batchIdOf(init.job_id, track);
     return [
-      `${batchId}:${part.id}#${i}`, batchId, init.target_qid, track, init.job_id, init.model, part.id,
+      `${batchId}:${part.id}#${i}`, batchId, tenant, init.target_qid, track, init.job_id, init.model, part.id,
       t.start_time, t.end_time, t.text,
       t.frame_info ? JSON.stringify(t.frame_info) : null,
       t.additional_info ? JSON.stringify(t.additional_info) : null,
     ];
   });
-  for (const group of chunk(rows, rowsPerStatement(12))) {
+  for (const group of chunk(rows, rowsPerStatement(13))) {
     stmts.push(
       env.DB.prepare(
-        `INSERT INTO tags (id, batch_id, qid, track, job_id, model, source, start_time, end_time, text, frame_info, additional_info) VALUES ${group
-          .map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        `INSERT INTO tags (id, batch_id, tenant_id, qid, track, job_id, model, source, start_time, end_time, text, frame_info, additional_info) VALUES ${group
+          .map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
           .join(", ")}`,
       ).bind(...group.flat()),
     );

@@ -1,12 +1,12 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
 import { errorResponses, jsonBody, jsonResponse } from "../shared.schemas";
-import { providerTagSchema } from "../../providers/http";
+import { providerTagsSchema } from "../../providers/http";
 import { callbackHandler } from "./callbacks.handlers";
 
 export const CallbackBodySchema = z
   .union([
-    z.object({ tags: z.array(providerTagSchema) }).strict(),
+    z.object({ tags: providerTagsSchema }).strict(),
     z.object({ error: z.string().min(1).max(2000), transient: z.boolean().default(false) }).strict(),
   ])
   .openapi("ProviderCallback");

@@ -8,7 +8,9 @@ import { db } from "../../db/client";
 import { type Content, deleteContent, getContent, listContents, putContent } from "../../db/contents";
 import { getTenant } from "../../db/tenants";
 import { ApiError, badRequest, conflict, forbidden, notFound, tooLarge } from "../../errors";
+import { runnerFor } from "../../jobs/runner-client";
 import { isoTime } from "../../jobs/time";
+import { purgeContentTags } from "../../tagstore/purge";
 import { isR2, r2Key } from "../../sources/bytes";
 import { signMediaUrl } from "../../sources/media-url";
 import { fileKey, sourceOf } from "../../sources/registry";
@@ -50,8 +52,8 @@ export const putContentHandler: RouteHandler<typeof PutRoute, AppEnv> = async (c
   if (existing && body.tenant && body.tenant !== existing.tenant_id) throw badRequest("A content cannot move to another tenant");
   const tenant = existing?.tenant_id ?? chooseTenant(principal, body.tenant);
   if (!(await getTenant(d, tenant))) throw notFound(`Tenant ${tenant} not found`);
-  for (const [name, s] of Object.entries(body.streams)) if (s.url) checkSourceUrl(s.url, c.env, `streams.${name}.url`);
-  for (const [path, a] of Object.entries(body.assets ?? {})) if (a.url) checkSourceUrl(a.url, c.env, `assets.${path}.url`);
+  for (const [name, s] of Object.entries(body.streams)) if (s.url) await checkSourceUrl(s.url, c.env, `streams.${name}.url`);
+  for (const [path, a] of Object.entries(body.assets ?? {})) if (a.url) await checkSourceUrl(a.url, c.env, `assets.${path}.url`);
   const now = Date.now();
   const content: Content = {
     qid,
@@ -89,16 +91,26 @@ export const deleteContentHandler: RouteHandler<typeof DeleteRoute, AppEnv> = as
     .bind(qid)
     .first<{ n: number }>();
   if ((active?.n ?? 0) > 0) throw conflict(`Content ${qid} has running jobs: stop them first`);
+  // Everything the id stood for goes before the id itself, so a failure part-way leaves a
+  // content that can be deleted again, never an id another tenant could take over with data behind it.
+  const models = await c.env.DB.prepare("SELECT DISTINCT model FROM jobs WHERE qid = ?").bind(qid).all<{ model: string }>();
+  const forgotten = await Promise.all(models.results.map((m) => runnerFor(c.env, qid, m.model).forget()));
+  if (forgotten.includes(false)) throw conflict(`Content ${qid} has running jobs: stop them first`);
+  await purgeContentTags(c.env, qid);
+  // Uploaded files and the media fetched for it (cached parts are keyed by content id).
+  for (const prefix of [fileKey(qid, ""), `media/${qid}/`]) await deletePrefix(c.env.BUCKET, prefix);
   await deleteContent(db(c.env), qid);
-  // Uploaded files go with the content; fetched media is a cache and may stay.
-  let cursor: string | undefined;
-  do {
-    const page = await c.env.BUCKET.list({ prefix: fileKey(qid, ""), cursor });
-    if (page.objects.length) await c.env.BUCKET.delete(page.objects.map((o) => o.key));
-    cursor = page.truncated ? page.cursor : undefined;
-  } while (cursor);
   return c.body(null, 204);
 };
+
+async function deletePrefix(bucket: R2Bucket, prefix: string): Promise<void> {
+  let cursor: string | undefined;
+  do {
+    const page = await bucket.list({ prefix, cursor });
+    if (page.objects.length) await bucket.delete(page.objects.map((o) => o.key));
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+}
 
 /** Streams the raw body into R2 under the content's files, refusing bodies over the limit with 413. */
 export async function uploadFileHandler(c: Context<AppEnv>) {

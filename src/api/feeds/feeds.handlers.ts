@@ -28,8 +28,9 @@ export async function pairFeedHandler(c: Context<AppEnv>) {
   const model = c.req.param("model") ?? "";
   if (!QID_PATTERN.test(qid)) throw badRequest("qid is not a content id", "VALIDATION_ERROR");
   if (!MODEL_PATTERN.test(model)) throw badRequest("model is not a model name", "VALIDATION_ERROR");
-  await contentFor(c.env, await principalOf(c), qid);
+  const content = await contentFor(c.env, await principalOf(c), qid);
   const url = new URL("https://runner/feed");
+  url.searchParams.set("tenant", content.tenant_id);
   if (params.get("since") !== null) url.searchParams.set("since", params.get("since")!);
   return (runnerFor(c.env, qid, model) as unknown as { fetch(r: Request): Promise<Response> }).fetch(new Request(url, c.req.raw));
 }

@@ -7,6 +7,7 @@ import { builtinModels, defaultTracks, deleteStoredModel, findModel, listModels,
 import { providerId } from "../../providers/identity";
 import { paramsError, schemaProblem } from "../../providers/params";
 import type { ModelDefinition } from "../../providers/types";
+import { checkSourceUrl } from "../../sources/safe-fetch";
 import type { deleteModel as DeleteRoute, getModel as GetRoute, listModels as ListRoute, putModel as PutRoute } from "./models.routes";
 
 const toSpec = (m: ModelDefinition) => ({ name: m.name, description: m.description, type: m.type, tag_tracks: m.tag_tracks });
@@ -46,6 +47,7 @@ export const putModelHandler: RouteHandler<typeof PutRoute, AppEnv> = async (c) 
     if (bad) throw badRequest(`default_params do not satisfy params_schema: ${bad}`);
   }
   const providers = body.providers ?? [body.provider!];
+  for (const [i, p] of providers.entries()) if (p.kind === "http") await checkSourceUrl(p.url, c.env, `providers[${i}].url`);
   const ids = providers.map(providerId);
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup) throw badRequest(`Provider ${dup} is listed twice`);

@@ -1,12 +1,13 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
-import { contentFor } from "../../auth/content-access";
+import { contentFor, tagStoreRef } from "../../auth/content-access";
 import { principalOf } from "../../auth/middleware";
 import { isMember, isSystem, isTenantAdmin, type Principal } from "../../auth/principal";
 import { db } from "../../db/client";
 import { findJobs, getJob, type JobFilter, softDeleteJob } from "../../db/jobs";
 import { badRequest, forbidden, notFound } from "../../errors";
 import { isTerminal, statusFromFilter } from "../../jobs/status";
+import { MAX_JOBS_PER_PAGE } from "../../limits";
 import { jobStatusView } from "../../jobs/view";
 import { contentTagStatus, modelTagStatus } from "../../tagstore/reports";
 import type { contentJobStatus as ContentRoute, deleteJob as DeleteRoute, jobStatus as ListRoute, modelTagStatus as ModelRoute, tagStatus as TagStatusRoute } from "./status.routes";
@@ -41,7 +42,7 @@ export const jobStatusHandler: RouteHandler<typeof ListRoute, AppEnv> = async (c
     ...(q.title ? { title: q.title } : {}),
   };
   const start = q.start ?? 0;
-  const limit = q.limit ?? null;
+  const limit = Math.min(q.limit ?? MAX_JOBS_PER_PAGE, MAX_JOBS_PER_PAGE);
   const { rows, total } = await findJobs(db(c.env), filter, start, limit);
   const now = Date.now();
   return c.json({ jobs: rows.map((r) => jobStatusView(r, now)), meta: { total, start, limit, count: rows.length } }, 200);
@@ -52,7 +53,7 @@ export const contentJobStatusHandler: RouteHandler<typeof ContentRoute, AppEnv> 
   const { qid } = c.req.valid("param");
   const q = c.req.valid("query");
   const start = q.start ?? 0;
-  const limit = q.limit ?? null;
+  const limit = Math.min(q.limit ?? MAX_JOBS_PER_PAGE, MAX_JOBS_PER_PAGE);
   // Only jobs in the caller's tenants exist for them: another tenant's content answers 404.
   const filter: JobFilter = { qid, ...(isSystem(p) ? {} : { tenantIds: [...p.roles.keys()] }) };
   const { rows, total } = await findJobs(db(c.env), filter, start, limit);
@@ -78,15 +79,14 @@ export const deleteJobHandler: RouteHandler<typeof DeleteRoute, AppEnv> = async 
 };
 
 export const tagStatusHandler: RouteHandler<typeof TagStatusRoute, AppEnv> = async (c) => {
-  const { qid } = c.req.valid("param");
-  await contentFor(c.env, await principalOf(c), qid);
-  return c.json({ models: await contentTagStatus(c.env, qid) }, 200);
+  const content = await contentFor(c.env, await principalOf(c), c.req.valid("param").qid);
+  return c.json({ models: await contentTagStatus(c.env, tagStoreRef(content)) }, 200);
 };
 
 export const modelTagStatusHandler: RouteHandler<typeof ModelRoute, AppEnv> = async (c) => {
   const { qid, model } = c.req.valid("param");
-  await contentFor(c.env, await principalOf(c), qid);
-  const status = await modelTagStatus(c.env, qid, model);
+  const content = await contentFor(c.env, await principalOf(c), qid);
+  const status = await modelTagStatus(c.env, tagStoreRef(content), model);
   if (!status) throw notFound(`Model ${model} has never run on ${qid}`, "NO_JOBS_FOUND");
   return c.json(status, 200);
 };

@@ -10,6 +10,7 @@ import { findModel, unavailableReason } from "../../providers/catalog";
 import { providersOf } from "../../providers/identity";
 import { paramsError } from "../../providers/params";
 import { DEFAULT_CONCURRENCY } from "../../providers/types";
+import { MAX_MODEL_PARAMS_BYTES } from "../../limits";
 
 export interface JobRequest {
   model: string;
@@ -35,6 +36,9 @@ export async function prepareJob(
   const model = await findModel(env, db(env), job.model);
   if (!model) throw badRequest(`Model ${job.model} not found`, "MODEL_NOT_FOUND");
   const runConfig = { ...(model.default_params ?? {}), ...(job.model_params ?? {}) };
+  if (JSON.stringify(runConfig).length > MAX_MODEL_PARAMS_BYTES) {
+    throw badRequest(`model_params with the model's defaults are more than ${MAX_MODEL_PARAMS_BYTES} bytes as JSON`, "INVALID_MODEL_PARAMS");
+  }
   if (model.params_schema) {
     const bad = paramsError(model.params_schema, runConfig);
     if (bad) throw badRequest(`Invalid model_params for ${model.name}: ${bad}`, "INVALID_MODEL_PARAMS");
@@ -46,9 +50,11 @@ export async function prepareJob(
     if (!eff.scope.assets && Object.keys(content.assets).length === 0) throw badRequest(`Content ${content.qid} has no image assets`);
   }
   // Every destination named (in options or in the job's overrides) must be writable by the caller.
+  let targetTenant = content.tenant_id;
   if (eff.destination_qid && eff.destination_qid !== content.qid) {
     const dest = await getContent(db(env), eff.destination_qid);
     if (!dest || !isMember(principal, dest.tenant_id)) throw forbidden(`You cannot write to destination content ${eff.destination_qid}`);
+    targetTenant = dest.tenant_id;
   }
   const params: TagArgs = {
     feature: model.name,
@@ -68,6 +74,7 @@ export async function prepareJob(
     user: principal.address,
     title: content.title,
     target_qid: eff.destination_qid || content.qid,
+    target_tenant_id: targetTenant,
     params,
     tracks: model.tag_tracks,
     providers: providersOf(model),

@@ -1,6 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
-import { contentFor } from "../../auth/content-access";
+import { contentFor, tagStoreRef } from "../../auth/content-access";
 import { principalOf } from "../../auth/middleware";
 import { badRequest, notFound } from "../../errors";
 import { exportTags, srtCue, vttCue, vttHeader } from "../../tagstore/export";
@@ -8,21 +8,20 @@ import { findTags, listTracks } from "../../tagstore/read";
 import type { tagsExport as ExportRoute, tagsList as TagsRoute, tracks as TracksRoute } from "./tags.routes";
 
 export const listTracksHandler: RouteHandler<typeof TracksRoute, AppEnv> = async (c) => {
-  const { qid } = c.req.valid("param");
-  await contentFor(c.env, await principalOf(c), qid);
-  return c.json({ tracks: await listTracks(c.env, qid) }, 200);
+  const content = await contentFor(c.env, await principalOf(c), c.req.valid("param").qid);
+  return c.json({ tracks: await listTracks(c.env, tagStoreRef(content)) }, 200);
 };
 
 const MAX_LIMIT = 1000;
 
 export const listTagsHandler: RouteHandler<typeof TagsRoute, AppEnv> = async (c) => {
   const { qid } = c.req.valid("param");
-  await contentFor(c.env, await principalOf(c), qid);
+  const content = await contentFor(c.env, await principalOf(c), qid);
   const q = c.req.valid("query");
   if (q.start_time !== undefined && q.end_time !== undefined && q.end_time < q.start_time) throw badRequest("end_time must not be before start_time");
   const start = q.start ?? 0;
   const limit = Math.min(q.limit ?? 100, MAX_LIMIT);
-  const { tags, total } = await findTags(c.env, { qid, ...q }, start, limit);
+  const { tags, total } = await findTags(c.env, tagStoreRef(content), q, start, limit);
   return c.json({ tags, meta: { total, start, limit, count: tags.length } }, 200);
 };
 
@@ -32,7 +31,7 @@ export const exportTagsHandler: RouteHandler<typeof ExportRoute, AppEnv> = async
   const { format, track } = c.req.valid("query");
   const content = await contentFor(c.env, await principalOf(c), qid);
   if (format !== "json" && !track) throw badRequest(`A ${format.toUpperCase()} export is one track: pass ?track=`);
-  if (track && !(await listTracks(c.env, qid)).some((t) => t.name === track)) throw notFound(`Content ${qid} has no track ${track}`, "TRACK_NOT_FOUND");
+  if (track && !(await listTracks(c.env, tagStoreRef(content))).some((t) => t.name === track)) throw notFound(`Content ${qid} has no track ${track}`, "TRACK_NOT_FOUND");
   const env = c.env;
   const enc = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
@@ -41,7 +40,7 @@ export const exportTagsHandler: RouteHandler<typeof ExportRoute, AppEnv> = async
         let n = 0;
         if (format === "json") controller.enqueue(enc.encode(`{"qid":${JSON.stringify(qid)},"exported_at":${JSON.stringify(new Date().toISOString())},"tags":[`));
         else if (format === "vtt") controller.enqueue(enc.encode(vttHeader(`${content.title} (${track})`)));
-        for await (const page of exportTags(env, qid, track)) {
+        for await (const page of exportTags(env, tagStoreRef(content), track)) {
           let chunk = "";
           for (const t of page) {
             n++;
