@@ -1,11 +1,20 @@
 import { readFileSync } from "node:fs";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { PUBLIC_TEST_HOSTS } from "./test/support/hostile-origin.ts";
 
 type D1Migrations = Awaited<ReturnType<typeof readD1Migrations>>;
 
+type Inject = (key: "testProviderUrl") => string;
+
 /** A project running in workerd with the real local D1/R2/DO/Queues of wrangler.toml. */
-function workerProject(name: string, include: string, migrations: D1Migrations, vars: Record<string, string> = {}, extra: Record<string, unknown> = {}) {
+function workerProject(
+  name: string,
+  include: string,
+  migrations: D1Migrations,
+  vars: Record<string, string> | ((inject: Inject) => Record<string, string>) = {},
+  extra: Record<string, unknown> | ((inject: Inject) => Record<string, unknown>) = {},
+) {
   return {
     plugins: [
       cloudflareTest(({ inject }) => ({
@@ -18,9 +27,9 @@ function workerProject(name: string, include: string, migrations: D1Migrations, 
             ADMIN_TOKEN: "test-admin-token",
             URL_SIGNING_KEY: "test-signing-key",
             PUBLIC_BASE_URL: "http://tagger.test",
-            ...vars,
+            ...(typeof vars === "function" ? vars(inject) : vars),
           },
-          ...extra,
+          ...(typeof extra === "function" ? extra(inject) : extra),
         },
       })),
     ],
@@ -63,6 +72,21 @@ const workersAiStubs = {
   ],
 };
 
+/**
+ * The production-like security project has no network: requests to the made-up public hosts of
+ * test/support/hostile-origin.ts go to the loopback test provider (as if DNS had said so), and the
+ * Worker's own requests to the test provider (the DoH resolver) pass through.
+ */
+function publicHostsVia(providerUrl: string) {
+  return async (request: Request): Promise<Response> => {
+    const url = new URL(request.url);
+    const target = PUBLIC_TEST_HOSTS.includes(url.hostname) ? new URL(`${url.pathname}${url.search}`, providerUrl) : url.origin === providerUrl ? url : null;
+    if (!target) return new Response("no network in tests", { status: 502 });
+    const body = request.method === "GET" || request.method === "HEAD" ? undefined : await request.arrayBuffer();
+    return fetch(target, { method: request.method, headers: request.headers, body, redirect: "manual" });
+  };
+}
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
   return {
@@ -73,6 +97,15 @@ export default defineConfig(async () => {
         // The production auth mode: only signed tokens (and the admin token) get in.
         workerProject("worker-signed", "test/worker-signed/**/*.test.ts", migrations, { AUTH_MODE: "signed" }),
         workerProject("worker-ai", "test/worker-ai/**/*.test.ts", migrations, {}, workersAiStubs),
+        // test/security: the local configuration, then the production one (signed tokens, no
+        // private addresses, names resolved through a DoH resolver), then one missing a secret.
+        workerProject("security", "test/security/*.test.ts", migrations),
+        workerProject("security-prod", "test/security/prod/**/*.test.ts", migrations, (inject) => ({
+          AUTH_MODE: "signed",
+          ALLOW_PRIVATE_SOURCES: "false",
+          DNS_RESOLVER_URL: `${inject("testProviderUrl")}/dns-query`,
+        }), (inject) => ({ outboundService: publicHostsVia(inject("testProviderUrl")) })),
+        workerProject("security-unconfigured", "test/security/unconfigured/**/*.test.ts", migrations, { URL_SIGNING_KEY: "" }),
         { test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], environment: "node", testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false } },
       ],
     },

@@ -1,6 +1,9 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
+import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { matchedRoutes } from "hono/route";
+import { missingConfiguration } from "./config/readiness";
 import type { AppEnv } from "./app-env";
 import { authenticate } from "./auth/middleware";
 import { ApiError } from "./errors";
@@ -23,10 +26,21 @@ const CALLBACK_BODY_LIMIT = 16 * 1024 * 1024;
 
 const errorBody = (code: string, message: string) => ({ error: { code, message } });
 
-/** GET routes that answer without a token: the catalog, the API document, signed media and health. */
-const PUBLIC = [/^\/models(\/[^/]+)?\/?$/, /^\/openapi\.json$/, /^\/media\//, /^\/health$/];
-/** Routes whose signed URL is their credential: providers' result callbacks. */
-const SIGNED = [/^\/callbacks\//];
+/**
+ * Routes that answer without a token (the catalog, the API document, signed media, health) and
+ * those whose signed URL is their credential (providers' result callbacks), by the route that
+ * handles the request, never by a path prefix: `/media/tags/export` is `/{qid}/tags/export`.
+ * HEAD is served by the GET route.
+ */
+const PUBLIC = new Set(["GET /models", "GET /models/:model", "GET /openapi.json", "GET /media/:token", "GET /health"]);
+const SIGNED = new Set(["POST /callbacks/:token"]);
+const UPLOAD = "PUT /contents/:qid/files/:path{.+}";
+
+/** The route that answers this request (the first handler matched, as Hono runs them), or null for none. */
+function handlingRoute(c: Context<AppEnv>): string | null {
+  const route = matchedRoutes(c).find((r) => r.method !== "ALL");
+  return route ? `${route.method} ${route.path}` : null;
+}
 
 export function buildApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -36,14 +50,16 @@ export function buildApp() {
     await next();
   });
   app.use("*", async (c, next) => {
-    const open = (PUBLIC.some((re) => re.test(c.req.path)) && c.req.method === "GET") || SIGNED.some((re) => re.test(c.req.path));
-    if (open) return next();
+    const route = handlingRoute(c);
+    // No route: the 404/405 answer tells nothing a token would protect.
+    if (route === null || PUBLIC.has(route) || SIGNED.has(route)) return next();
     return authenticate(c, next);
   });
   app.use("*", async (c, next) => {
+    const route = handlingRoute(c);
     // Uploads have their own, larger limit; every other body is JSON and small.
-    if (/^\/contents\/[^/]+\/files\//.test(c.req.path)) return next();
-    const maxSize = SIGNED.some((re) => re.test(c.req.path)) ? CALLBACK_BODY_LIMIT : JSON_BODY_LIMIT;
+    if (route === UPLOAD) return next();
+    const maxSize = route !== null && SIGNED.has(route) ? CALLBACK_BODY_LIMIT : JSON_BODY_LIMIT;
     return bodyLimit({
       maxSize,
       onError: () => {
@@ -52,7 +68,11 @@ export function buildApp() {
     })(c, next);
   });
 
-  app.get("/health", (c) => c.json({ ok: true }));
+  app.get("/health", (c) => {
+    const missing = missingConfiguration(c.env);
+    if (missing.length === 0) return c.json({ ok: true as const }, 200);
+    return c.json({ ok: false as const, missing, message: `This deployment is missing ${missing.join(", ")}: no work can start` }, 503);
+  });
   // Order matters where patterns overlap: literal prefixes before /{qid}/….
   registerModels(app);
   registerTenants(app);

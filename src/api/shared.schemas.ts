@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { MAX_OFFSET } from "../limits";
 
 /** Content ids: fabric ids (iq__…, hq__…, tqw__…) or ids registered through /contents. */
 export const QID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -18,12 +19,16 @@ export const modelParam = z
 
 export const authQuery = z.string().optional().openapi({ param: { name: "authorization", in: "query" }, description: "The bearer token, for clients that cannot set headers" });
 
-/** Non-negative integers given in a query string. */
-export const offsetQuery = z
-  .string()
-  .regex(/^\d+$/, "must be a non-negative integer")
-  .transform(Number)
-  .optional();
+/** A non-negative integer given in a query string, at most `max`. */
+export const boundedIntQuery = (max: number, what = "a non-negative integer") =>
+  z
+    .string()
+    .regex(/^\d{1,16}$/, `must be ${what}`)
+    .transform(Number)
+    .refine((n) => n <= max, `must be at most ${max}`);
+
+/** Page offsets and sizes in a query string: bounded, so no number reaches the database unchecked. */
+export const offsetQuery = boundedIntQuery(MAX_OFFSET).optional();
 
 export const ErrorSchema = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })

@@ -5,9 +5,23 @@ import type { AppEnv } from "../app-env";
 
 /** A zod error as one sentence naming the offending field. */
 export function describeZodError(error: ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return "Invalid request";
-  const path = issue.path.join(".");
+  return describeIssue(error.issues[0]);
+}
+
+type Issue = ZodError["issues"][number];
+
+function describeIssue(found: Issue | undefined, prefix: PropertyKey[] = []): string {
+  if (!found) return "Invalid request";
+  // A union failed in every branch: name what went wrong in the branch that got furthest.
+  if (found.code === "invalid_union" && found.errors.length > 0) {
+    const furthest = found.errors
+      .map((branch) => branch[0])
+      .filter((i): i is Issue => i !== undefined)
+      .sort((x, y) => y.path.length - x.path.length || Number(x.code === "unrecognized_keys") - Number(y.code === "unrecognized_keys"))[0];
+    if (furthest) return describeIssue(furthest, [...prefix, ...found.path]);
+  }
+  const issue = { ...found, path: [...prefix, ...found.path] } as Issue;
+  const path = issue.path.map(String).join(".");
   if (issue.code === "unrecognized_keys") return `Unknown field${issue.keys.length > 1 ? "s" : ""}: ${issue.keys.map((k) => (path ? `${path}.${k}` : k)).join(", ")}`;
   return path ? `${path}: ${issue.message}` : issue.message;
 }

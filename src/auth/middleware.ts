@@ -4,20 +4,27 @@ import { activeApiKey } from "../db/api-keys";
 import { db } from "../db/client";
 import { rolesOf, upsertMember, upsertTenant } from "../db/tenants";
 import { unauthorized } from "../errors";
+import { DEFAULT_MAX_TOKEN_AGE_S } from "../limits";
 import { apiKeyAddress, BasicAuthError, hashSecret, parseBasic, sameDigest } from "./api-key";
 import type { AppEnv } from "../app-env";
 import { DEV_ADDRESS, DEV_TENANT, type Identity, type Principal } from "./principal";
 import { readUnsignedToken, TokenError, verifySignedToken } from "./token";
 
 /** `Authorization: Bearer X` or `?authorization=X`. */
-export function tokenOf(authHeader: string | undefined, queryToken: string | undefined): { scheme: string; value: string } | null {
+export function tokenOf(authHeader: string | undefined, queryToken: string | undefined): { scheme: string; value: string; inQuery: boolean } | null {
   if (authHeader) {
     const m = /^(\w+)\s+(.+)$/.exec(authHeader.trim());
     if (!m) throw unauthorized("Authorization header must be 'Bearer TOKEN'");
-    return { scheme: m[1]!.toLowerCase(), value: m[2]! };
+    return { scheme: m[1]!.toLowerCase(), value: m[2]!, inQuery: false };
   }
-  if (queryToken) return { scheme: "bearer", value: queryToken };
+  if (queryToken) return { scheme: "bearer", value: queryToken, inQuery: true };
   return null;
+}
+
+/** The deployment's limit on signed tokens' age (MAX_TOKEN_AGE_S), or the default. */
+function maxTokenAge(env: Env): number {
+  const n = Number(env.MAX_TOKEN_AGE_S);
+  return Number.isFinite(n) && n > 0 ? n : DEFAULT_MAX_TOKEN_AGE_S;
 }
 
 /** Constant-time comparison, so the admin token cannot be guessed byte by byte from timings. */
@@ -64,6 +71,8 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const token = tokenOf(c.req.header("authorization"), c.req.query("authorization"));
   let identity: Identity;
   if (token?.scheme === "bearer" && env.ADMIN_TOKEN && sameSecret(token.value, env.ADMIN_TOKEN)) {
+    // Query strings end up in logs and browser history: the one unscoped secret never travels there.
+    if (token.inQuery) throw unauthorized("The admin token is accepted only in the Authorization header");
     identity = { kind: "system", address: "system" };
   } else if (!token) {
     if (!dev) throw unauthorized("Missing authorization token (Authorization: Bearer TOKEN or ?authorization=TOKEN)");
@@ -73,7 +82,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   } else {
     if (token.scheme !== "bearer") throw unauthorized(`Unsupported authorization scheme '${token.scheme}' (use Bearer or Basic)`);
     try {
-      identity = { kind: "user", address: (dev ? readUnsignedToken(token.value) : verifySignedToken(token.value)).address };
+      identity = { kind: "user", address: (dev ? readUnsignedToken(token.value) : verifySignedToken(token.value, Date.now() / 1000, maxTokenAge(env))).address };
     } catch (e) {
       if (e instanceof TokenError) throw unauthorized(`Invalid token: ${e.message}`);
       throw unauthorized("Invalid token");

@@ -1,6 +1,7 @@
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import { DEFAULT_MAX_TOKEN_AGE_S } from "../limits";
 
 /** The token's JSON payload (the seed's fields, plus optional `exp`/`iat` in epoch seconds). */
 export interface TokenPayload {
@@ -66,12 +67,26 @@ function checkExpiry(p: TokenPayload, nowSeconds: number): void {
   if (p.exp !== undefined && p.exp <= nowSeconds) throw new TokenError("Token has expired");
 }
 
+/** Epoch seconds; values past the year 33658 in seconds are taken as milliseconds (some tools write those). */
+const asSeconds = (t: number) => (t > 1e12 ? t / 1000 : t);
+
+/**
+ * A signed token says when it was issued (`iat`) or when it ends (`exp`), and neither lies more
+ * than `maxAgeS` away: a token that never expires would be a password that can never be changed.
+ */
+function checkAge(p: TokenPayload, nowSeconds: number, maxAgeS: number): void {
+  if (p.iat !== undefined && typeof p.iat !== "number") throw new TokenError("Token iat is not a number");
+  if (p.exp === undefined && p.iat === undefined) throw new TokenError("Token has neither exp nor iat: say when it was issued or when it expires");
+  if (p.iat !== undefined && nowSeconds - asSeconds(p.iat) > maxAgeS) throw new TokenError(`Token was issued more than ${maxAgeS} s ago`);
+  if (p.exp !== undefined && asSeconds(p.exp) - nowSeconds > maxAgeS) throw new TokenError(`Token expires more than ${maxAgeS} s from now`);
+}
+
 /**
  * Verifies a `PAYLOAD.SIGNATURE` token and returns the caller's address (lower case).
  * The signature is a 65-byte r‖s‖v secp256k1 signature over the decoded payload text
  * made with `personal_sign`; the recovered signer must equal `addr`.
  */
-export function verifySignedToken(token: string, nowSeconds = Date.now() / 1000): { address: string; payload: TokenPayload } {
+export function verifySignedToken(token: string, nowSeconds = Date.now() / 1000, maxAgeS = DEFAULT_MAX_TOKEN_AGE_S): { address: string; payload: TokenPayload } {
   const dot = token.indexOf(".");
   if (dot <= 0) throw new TokenError("Token must be PAYLOAD.SIGNATURE");
   const { bytes, payload } = decodePayload(token.slice(0, dot));
@@ -89,6 +104,7 @@ export function verifySignedToken(token: string, nowSeconds = Date.now() / 1000)
   }
   if (signer !== payload.addr.toLowerCase()) throw new TokenError("Token signature does not match addr");
   checkExpiry(payload, nowSeconds);
+  checkAge(payload, nowSeconds, maxAgeS);
   return { address: signer, payload };
 }
 

@@ -25,8 +25,8 @@ function where(f: JobFilter): SQL | undefined {
   return and(...conds);
 }
 
-/** Newest first; `limit` null means every match. */
-export async function findJobs(d: Db, f: JobFilter, start: number, limit: number | null) {
+/** Newest first; always a bounded page (SQLite takes no OFFSET without a LIMIT). */
+export async function findJobs(d: Db, f: JobFilter, start: number, limit: number) {
   const w = where(f);
   // The total rides along with the page (one D1 round trip); only a page past the end needs a count.
   const page = await d
@@ -34,9 +34,9 @@ export async function findJobs(d: Db, f: JobFilter, start: number, limit: number
     .from(jobs)
     .where(w)
     .orderBy(desc(jobs.created_at), desc(jobs.id))
-    .limit(limit ?? -1)
+    .limit(limit)
     .offset(start);
-  const total = page[0]?.total ?? (start > 0 ? ((await d.select({ n: count() }).from(jobs).where(w))[0]?.n ?? 0) : 0);
+  const total = page[0]?.total ?? (start > 0 || limit === 0 ? ((await d.select({ n: count() }).from(jobs).where(w))[0]?.n ?? 0) : 0);
   return { rows: page.map((r) => r.job), total };
 }
 

@@ -8,7 +8,9 @@ function parseRange(header: string | undefined, size: number): { offset: number;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!m || (m[1] === "" && m[2] === "")) return "invalid";
   if (m[1] === "") {
+    // A suffix range of zero bytes, or of an empty object, selects nothing (RFC 9110 14.1.2).
     const n = Math.min(Number(m[2]), size);
+    if (n === 0) return "invalid";
     return { offset: size - n, length: n };
   }
   const start = Number(m[1]);

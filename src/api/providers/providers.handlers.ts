@@ -11,6 +11,17 @@ import type { listProviders as ListRoute } from "./providers.routes";
 
 const iso = (ms: number | null) => (ms === null ? null : isoTime(ms));
 
+/** What a non-admin may see of a provider's id: an unnamed http provider's id is its (often internal) URL. */
+async function publicId(id: string, config: ProviderConfig): Promise<string> {
+  if (config.kind !== "http" || config.name) return id;
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(id)));
+  return `http-${[...digest.slice(0, 6)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/** Error texts name the URL they failed on: only system admins see it. */
+const redact = (text: string | null, config: ProviderConfig) =>
+  text === null || config.kind !== "http" ? text : text.split(config.url.replace(/\/+$/, "")).join("<provider>");
+
 export const listProvidersHandler: RouteHandler<typeof ListRoute, AppEnv> = async (c) => {
   const admin = isSystem(c.get("identity"));
   const byId = new Map<string, { config: ProviderConfig; models: string[] }>();
@@ -27,12 +38,18 @@ export const listProvidersHandler: RouteHandler<typeof ListRoute, AppEnv> = asyn
     [...byId.entries()].map(async ([id, { config, models }]) => {
       const h = await providerState(c.env, id).health();
       return {
-        id,
+        id: admin ? id : await publicId(id, config),
         kind: config.kind,
         ...(admin ? { url: config.kind === "http" ? config.url : config.model } : {}),
         concurrency: config.concurrency ?? DEFAULT_CONCURRENCY,
         models: models.sort(),
-        health: { ...h, last_success_at: iso(h.last_success_at), last_error_at: iso(h.last_error_at), retry_at: iso(h.retry_at) },
+        health: {
+          ...h,
+          last_error: admin ? h.last_error : redact(h.last_error, config),
+          last_success_at: iso(h.last_success_at),
+          last_error_at: iso(h.last_error_at),
+          retry_at: iso(h.retry_at),
+        },
       };
     }),
   );

@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
 import { STATUS_FILTER_VALUES } from "../../jobs/status";
+import { MAX_OFFSET } from "../../limits";
 import { authQuery, errorResponses, jsonResponse, modelParam, offsetQuery, PaginationMetaSchema, qidParam } from "../shared.schemas";
 import { ContentStatusResponseSchema, JobStatusSchema, ModelStatusResponseSchema } from "./status.schemas";
 import { contentJobStatusHandler, deleteJobHandler, jobStatusHandler, modelTagStatusHandler, tagStatusHandler } from "./status.handlers";
@@ -8,8 +9,9 @@ import { contentJobStatusHandler, deleteJobHandler, jobStatusHandler, modelTagSt
 const StatusResponseSchema = z.object({ jobs: z.array(JobStatusSchema), meta: PaginationMetaSchema }).openapi("StatusResponse");
 const limitQuery = z
   .string()
-  .regex(/^(\d+|null)$/, "must be a non-negative integer or null")
+  .regex(/^(\d{1,16}|null)$/, "must be a non-negative integer or null")
   .transform((v) => (v === "null" ? null : Number(v)))
+  .refine((n) => n === null || n <= MAX_OFFSET, `must be at most ${MAX_OFFSET}`)
   .optional();
 
 const jobStatus = createRoute({

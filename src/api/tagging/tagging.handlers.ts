@@ -7,12 +7,14 @@ import { runnerFor } from "../../jobs/runner-client";
 import type { stopAll as StopAllRoute, stopModel as StopModelRoute, tag as TagRoute } from "./tagging.routes";
 import { isLiveContent } from "../../sources/liveness";
 import { prepareJob } from "./start-job";
+import { requireReady } from "../../config/readiness";
 
 export const startTaggingHandler: RouteHandler<typeof TagRoute, AppEnv> = async (c) => {
   const principal = await principalOf(c);
   const { qid } = c.req.valid("param");
   const body = c.req.valid("json");
   if (body.jobs.length === 0) throw badRequest("Please specify at least one job to run.", "NO_JOBS");
+  requireReady(c.env);
   const content = await contentFor(c.env, principal, qid);
   // The whole request is validated before anything starts, so a bad job starts nothing.
   const inits = [];

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { MAX_JOBS_PER_REQUEST, MAX_MODEL_PARAMS_BYTES } from "../../limits";
 
 const scopeField = z.record(z.string(), z.unknown()).describe("One of ScopeVideo, ScopeProcessor, ScopeAssets, ScopeLivestream; merged over the model's default scope");
 
@@ -15,14 +16,17 @@ export const TaggerOptionsSchema = z
 export const JobSpecSchema = z
   .object({
     model: z.string().min(1).max(64),
-    model_params: z.record(z.string(), z.unknown()).optional(),
+    model_params: z
+      .record(z.string(), z.unknown())
+      .refine((p) => JSON.stringify(p).length <= MAX_MODEL_PARAMS_BYTES, `must be at most ${MAX_MODEL_PARAMS_BYTES} bytes as JSON`)
+      .optional(),
     overrides: TaggerOptionsSchema.optional(),
   })
   .strict()
   .openapi("JobSpec");
 
 export const StartJobsRequestSchema = z
-  .object({ options: TaggerOptionsSchema.optional(), jobs: z.array(JobSpecSchema).max(50) })
+  .object({ options: TaggerOptionsSchema.optional(), jobs: z.array(JobSpecSchema).max(MAX_JOBS_PER_REQUEST) })
   .strict()
   .openapi("StartJobsRequest");
 

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
-import { authQuery, errorResponses, jsonResponse, offsetQuery, PaginationMetaSchema, qidParam } from "../shared.schemas";
+import { authQuery, errorResponses, jsonResponse, boundedIntQuery, offsetQuery, PaginationMetaSchema, qidParam } from "../shared.schemas";
 import { exportTagsHandler, listTagsHandler, listTracksHandler } from "./tags.handlers";
 
 const TagSchema = z
@@ -29,7 +29,8 @@ const tracks = createRoute({
   },
 });
 
-const ms = z.string().regex(/^\d+$/, "must be a non-negative integer (ms)").transform(Number).optional();
+/** Tag times in ms: a century is past any media. */
+const ms = boundedIntQuery(100 * 365 * 24 * 3600 * 1000, "a non-negative integer (ms)").optional();
 
 const tagsList = createRoute({
   method: "get",
