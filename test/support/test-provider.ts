@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import { providerRequestSchema } from "../../src/providers/protocol";
 import { samplePath } from "../../reference-provider/sample";
+import { handleHostile } from "./hostile-origin";
 import { handleLive } from "./live-hls";
 
 function readAll(req: import("node:http").IncomingMessage): Promise<string> {
@@ -51,6 +52,7 @@ export function startTestProvider(port = 0): Promise<{ server: Server; url: stri
     const path = virtual?.[2] ?? req.url ?? "";
     if (req.method === "GET" && path === "/stats") return send(200, load.get(name) ?? { now: 0, max: 0, calls: 0 });
     if (handleLive(req, res, path, () => readAll(req))) return;
+    if (handleHostile(req, res, path, () => readAll(req))) return;
     // The sample content's files, as a media server would serve them.
     const file = /^\/files\/([\w.-]+)$/.exec(path);
     if (req.method === "GET" && file) {

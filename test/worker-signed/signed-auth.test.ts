@@ -6,7 +6,7 @@ import { ADMIN, call, devToken, expectError, json, registerHls, registerModel, s
 const aliceKey = new Uint8Array(32).fill(11);
 const malloryKey = new Uint8Array(32).fill(12);
 const ALICE = addressOfSecretKey(aliceKey);
-const alice = signToken({ qspace_id: "ispc", qlib_id: "ilib", addr: ALICE, tx_id: "" }, aliceKey);
+const alice = signToken({ qspace_id: "ispc", qlib_id: "ilib", addr: ALICE, tx_id: "", iat: Math.floor(Date.now() / 1000) }, aliceKey);
 
 describe("signed tokens end to end", () => {
   beforeAll(async () => {
@@ -44,7 +44,7 @@ describe("signed tokens end to end", () => {
   });
 
   it("gives a valid signer who is no member nothing of the tenant", async () => {
-    const mallory = signToken({ addr: addressOfSecretKey(malloryKey) }, malloryKey);
+    const mallory = signToken({ addr: addressOfSecretKey(malloryKey), iat: Math.floor(Date.now() / 1000) }, malloryKey);
     await expectError(await call("GET", "/contents/sig1", { token: mallory }), 403, "FORBIDDEN");
     await expectError(await call("POST", "/sig1/tag", { token: mallory, body: { jobs: [{ model: "signedm" }] } }), 403, "FORBIDDEN");
     await expectError(await call("GET", "/sig1/tags", { token: mallory }), 403, "FORBIDDEN");

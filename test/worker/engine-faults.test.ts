@@ -106,7 +106,7 @@ describe("engine under concurrency and faults", () => {
     const { jobs } = await startJob("holes", { jobs: [{ model: "nofile" }] });
     const done = await waitFor("holes", jobs[0]!.job_id, ["succeeded", "failed"]);
     expect(done.status).toBe("succeeded");
-    expect(done.tag_details).toMatchObject({ total_parts: 3, tagged_parts: 2, downloaded_parts: 2, warnings: { num_warnings: 1, last_warning: "Failed to download part video/4000-8000" } });
+    expect(done.tag_details).toMatchObject({ total_parts: 3, tagged_parts: 2, downloaded_parts: 2, warnings: { num_warnings: 1, last_warning: "Failed to download part video/4000-8000: No uploaded file at files/holes/hls/seg1.ts" } });
   });
 
   it("fails a job whose content cannot be listed", async () => {

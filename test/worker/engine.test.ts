@@ -23,6 +23,6 @@ describe("tagging engine", () => {
     expect(calls).toHaveLength(6);
     expect(calls[0]!.media).toMatchObject({ kind: "video", content_type: "video/mp2t", duration_ms: 4000 });
     expect(calls[0]!.media.url).toMatch(/^http:\/\/tagger\.test\/media\//);
-    expect((await jobsOf("movie1")).meta).toEqual({ total: 1, start: 0, limit: null, count: 1 });
+    expect((await jobsOf("movie1")).meta).toEqual({ total: 1, start: 0, limit: 1000, count: 1 });
   });
 });

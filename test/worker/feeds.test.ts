@@ -145,7 +145,7 @@ describe("progress feeds", () => {
     await expectError(await call("GET", "/feed1/feed/feedm"), 426, "UPGRADE_REQUIRED");
     await expectError(await exports.default.fetch(`${BASE}/feed1/feed/feedm?bogus=1`, { headers: { Upgrade: "websocket" } }), 400, "VALIDATION_ERROR", /bogus/);
     await expectError(await exports.default.fetch(`${BASE}/feed1/feed/feedm?since=abc`, { headers: { Upgrade: "websocket" } }), 400, "VALIDATION_ERROR", /since/);
-    await expectError(await exports.default.fetch(`${BASE}/feed?authorization=${ADMIN}`, { headers: { Upgrade: "websocket" } }), 400, "TENANT_REQUIRED");
+    await expectError(await exports.default.fetch(`${BASE}/feed`, { headers: { Upgrade: "websocket", authorization: `Bearer ${ADMIN}` } }), 400, "TENANT_REQUIRED");
     await expectError(await exports.default.fetch(`${BASE}/nope/feed/feedm`, { headers: { Upgrade: "websocket" } }), 404);
   });
 });
