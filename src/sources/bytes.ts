@@ -31,7 +31,7 @@ export function resolveSource(base: string, ref: string): string {
     const root = uploadRoot(key);
     if (!root) throw new FetchError(`Playlist ${key} is not an uploaded file`, false);
     if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed)) {
-      if (/^https?:/i.test(trimmed)) return new URL(trimmed).toString();
+      if (/^https?:/i.test(trimmed) && URL.canParse(trimmed)) return new URL(trimmed).toString();
       throw new FetchError(`Playlist reference ${trimmed.slice(0, 100)} has a scheme this service does not read`, false);
     }
     let path: string;

@@ -1,19 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, expectError, json, registerHls, registerModel, startJob, waitFor } from "../worker/helpers";
-import { setupTenant } from "./tenants";
-
-/** The first message a feed sends. */
-async function feedSnapshot(path: string, token: string) {
-  const res = await call("GET", path, { token, headers: { upgrade: "websocket" } });
-  expect(res.status).toBe(101);
-  const ws = res.webSocket!;
-  const first = new Promise<string>((resolve) => ws.addEventListener("message", (e) => resolve(e.data as string), { once: true }));
-  ws.accept();
-  const msg = JSON.parse(await first);
-  ws.close(1000, "done");
-  return msg;
-}
+import { feedSnapshot, setupTenant } from "./tenants";
 
 describe("a content id deleted by one tenant and registered again by another", () => {
   it("shows the new owner nothing of the old one's", async () => {

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { MAX_MODEL_PARAMS_BYTES, MAX_PARTS_PER_JOB, MAX_TAGS_PER_PART } from "../../src/limits";
 import { call, expectError, json, providerCalls, registerHls, registerModel, startJob, upload, waitFor } from "../worker/helpers";
-import { setupTenant } from "./tenants";
+import { feedSnapshot, setupTenant } from "./tenants";
 
 describe("numbers, sizes and counts are bounded", () => {
   it("pages /job-status from any offset, and refuses numbers past a sane bound with 400", async () => {
@@ -91,13 +91,7 @@ describe("numbers, sizes and counts are bounded", () => {
       "INSERT INTO jobs (id, qid, model, stream, tenant_id, user, title, destination_qid, status, params, created_at, started_at, ended_at) VALUES (?, 'feedq', 'm', 'video', 'lim-f', ?, 't', '', 'succeeded', '{}', ?, ?, ?)",
     );
     await env.DB.batch(Array.from({ length: 60 }, (_, i) => insert.bind(`feed-job-${i}`, a.address, now - i, now - i, now - i)));
-    const res = await call("GET", "/feed?tenant=lim-f", { token: a.token, headers: { upgrade: "websocket" } });
-    expect(res.status).toBe(101);
-    const ws = res.webSocket!;
-    const first = new Promise<string>((resolve) => ws.addEventListener("message", (e) => resolve(e.data as string), { once: true }));
-    ws.accept();
-    const snap = JSON.parse(await first);
-    ws.close(1000, "done");
+    const snap = await feedSnapshot("/feed?tenant=lim-f", a.token);
     expect(snap.jobs).toHaveLength(50);
     expect(snap.more).toBe(true);
     expect(snap.jobs[0].job_id).toBe("feed-job-0");
