@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
@@ -6,14 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO, samplePath } from "../../reference-provider/sample";
 import { freePort, type LocalService, migrateLocal, startLocalService, startReferenceProviderProcess } from "../../scripts/lib/local-service";
 import { vendorAssets } from "../../scripts/vendor-assets";
+import { BROWSER_FLAGS, browserExecutable } from "../support/browser";
 
-const CHROMIUM = "/usr/bin/chromium";
-// Headless, and quiet on a machine with no network (see the developers' guide).
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const SHOTS = join(process.cwd(), "test-output", "dashboard");
 
 /**
- * The dashboard in Debian's Chromium, against wrangler dev and the reference provider: register
+ * The dashboard in a headless Chromium (from npm), against wrangler dev and the reference provider: register
  * the sample from the UI, tag it with shot, watch the feed take the job to 100%, find the shots
  * on the timeline, seek with one, and download the track as WebVTT.
  */
@@ -25,14 +23,13 @@ describe("end to end: the dashboard in a browser", () => {
   let page: Page;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
     dir = mkdtempSync(join(tmpdir(), "tagger-ui-"));
     mkdirSync(SHOTS, { recursive: true });
     vendorAssets();
     migrateLocal(join(dir, "state"));
     provider = await startReferenceProviderProcess(await freePort());
     api = await startLocalService({ port: await freePort(), persistTo: join(dir, "state"), vars: { REFERENCE_PROVIDER_URL: provider.url, URL_SIGNING_KEY: "e2e-signing-key", ADMIN_TOKEN: "e2e-admin" } });
-    browser = await chromium.launchPersistentContext(join(dir, "profile"), { executablePath: CHROMIUM, headless: true, args: FLAGS, acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    browser = await chromium.launchPersistentContext(join(dir, "profile"), { executablePath: await browserExecutable(), headless: true, args: BROWSER_FLAGS, acceptDownloads: true, viewport: { width: 1280, height: 900 } });
     page = await browser.newPage();
   }, 120_000);
 
