@@ -1,46 +1,29 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
-import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { matchedRoutes } from "hono/route";
 import { missingConfiguration } from "./config/readiness";
 import type { AppEnv } from "./app-env";
 import { authenticate } from "./auth/middleware";
 import { ApiError } from "./errors";
+import { MAX_JSON_BODY_BYTES } from "./limits";
 import { validationHook } from "./api/validation";
-import { registerContents } from "./api/contents/contents.routes";
-import { registerCallbacks } from "./api/callbacks/callbacks.routes";
-import { registerFeeds } from "./api/feeds/feeds.routes";
-import { registerMedia } from "./api/media/media.routes";
-import { registerProviders } from "./api/providers/providers.routes";
-import { registerModels } from "./api/models/models.routes";
-import { registerStatus } from "./api/status/status.routes";
-import { registerTagging } from "./api/tagging/tagging.routes";
-import { registerTags } from "./api/tags/tags.routes";
-import { registerTenants } from "./api/tenants/tenants.routes";
-import { registerApiKeys } from "./api/api-keys/api-keys.routes";
-
-const JSON_BODY_LIMIT = 1024 * 1024;
-/** A provider's deferred result can hold many tags. */
-const CALLBACK_BODY_LIMIT = 16 * 1024 * 1024;
+import { policyOf, routePolicy } from "./api/route-policy";
+import { apiKeysRouter } from "./api/api-keys/api-keys.index";
+import { callbacksRouter } from "./api/callbacks/callbacks.index";
+import { contentsRouter } from "./api/contents/contents.index";
+import { feedsRouter } from "./api/feeds/feeds.index";
+import { mediaRouter } from "./api/media/media.index";
+import { modelsRouter } from "./api/models/models.index";
+import { providersRouter } from "./api/providers/providers.index";
+import { statusRouter } from "./api/status/status.index";
+import { taggingRouter } from "./api/tagging/tagging.index";
+import { tagsRouter } from "./api/tags/tags.index";
+import { tenantsRouter } from "./api/tenants/tenants.index";
 
 const errorBody = (code: string, message: string) => ({ error: { code, message } });
 
-/**
- * Routes that answer without a token (the catalog, the API document, signed media, health) and
- * those whose signed URL is their credential (providers' result callbacks), by the route that
- * handles the request, never by a path prefix: `/media/tags/export` is `/{qid}/tags/export`.
- * HEAD is served by the GET route.
- */
-const PUBLIC = new Set(["GET /models", "GET /models/:model", "GET /openapi.json", "GET /media/:token", "GET /health"]);
-const SIGNED = new Set(["POST /callbacks/:token"]);
-const UPLOAD = "PUT /contents/:qid/files/:path{.+}";
-
-/** The route that answers this request (the first handler matched, as Hono runs them), or null for none. */
-function handlingRoute(c: Context<AppEnv>): string | null {
-  const route = matchedRoutes(c).find((r) => r.method !== "ALL");
-  return route ? `${route.method} ${route.path}` : null;
-}
+/** Route groups in matching order where patterns overlap: literal prefixes before /{qid}/…. */
+const ROUTERS = [modelsRouter, tenantsRouter, apiKeysRouter, contentsRouter, mediaRouter, callbacksRouter, providersRouter, feedsRouter, statusRouter, taggingRouter, tagsRouter];
 
 export function buildApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -49,43 +32,33 @@ export function buildApp() {
     c.set("requestId", crypto.randomUUID());
     await next();
   });
+  // Each route's group declares who may call it and how large its body may be (route-policy.ts).
   app.use("*", async (c, next) => {
-    const route = handlingRoute(c);
+    const policy = policyOf(c);
     // No route: the 404/405 answer tells nothing a token would protect.
-    if (route === null || PUBLIC.has(route) || SIGNED.has(route)) return next();
+    if (policy === null || policy.access !== "token") return next();
     return authenticate(c, next);
   });
   app.use("*", async (c, next) => {
-    const route = handlingRoute(c);
-    // Uploads have their own, larger limit; every other body is JSON and small.
-    if (route === UPLOAD) return next();
-    const maxSize = route !== null && SIGNED.has(route) ? CALLBACK_BODY_LIMIT : JSON_BODY_LIMIT;
+    const maxSize = policyOf(c)?.maxBodyBytes;
+    if (maxSize === null) return next();
     return bodyLimit({
-      maxSize,
+      maxSize: maxSize ?? MAX_JSON_BODY_BYTES,
       onError: () => {
-        throw new ApiError(413, "PAYLOAD_TOO_LARGE", `Request body is larger than ${maxSize} bytes`);
+        throw new ApiError(413, "PAYLOAD_TOO_LARGE", `Request body is larger than ${maxSize ?? MAX_JSON_BODY_BYTES} bytes`);
       },
     })(c, next);
   });
 
-  app.get("/health", (c) => {
+  app.get("/health", routePolicy({ access: "public" }), (c) => {
     const missing = missingConfiguration(c.env);
     if (missing.length === 0) return c.json({ ok: true as const }, 200);
     return c.json({ ok: false as const, missing, message: `This deployment is missing ${missing.join(", ")}: no work can start` }, 503);
   });
-  // Order matters where patterns overlap: literal prefixes before /{qid}/….
-  registerModels(app);
-  registerTenants(app);
-  registerApiKeys(app);
-  registerContents(app);
-  registerMedia(app);
-  registerCallbacks(app);
-  registerProviders(app);
-  registerFeeds(app);
-  registerStatus(app);
-  registerTagging(app);
-  registerTags(app);
+  for (const router of ROUTERS) app.route("/", router);
 
+  // The API document is public; the marker is the first handler of its GET route.
+  app.get("/openapi.json", routePolicy({ access: "public" }));
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: { title: "Edge Tagger API", version: "1.0.0", description: "A drop-in implementation of the Eluvio Tagger API v1.0.0 on Cloudflare Workers." },

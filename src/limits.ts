@@ -23,3 +23,7 @@ export const DEFAULT_MAX_TOKEN_AGE_S = 7 * 24 * 3600;
 export const MAX_JOBS_PER_PAGE = 1_000;
 /** Jobs in a tenant feed's snapshot page; older ones are read with /job-status. */
 export const FEED_SNAPSHOT_JOBS = 50;
+/** A JSON request body (every route but uploads and provider callbacks). */
+export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+/** A provider's deferred result: up to MAX_TAGS_PER_PART tags with their frame info. */
+export const MAX_CALLBACK_BODY_BYTES = 16 * 1024 * 1024;

@@ -1,8 +1,6 @@
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../../app-env";
+import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonBody, jsonResponse } from "../shared.schemas";
 import { tenantId } from "../tenants/tenants.routes";
-import { createApiKeyHandler, listApiKeysHandler, revokeApiKeyHandler } from "./api-keys.handlers";
 
 const keyId = z
   .string()
@@ -25,7 +23,7 @@ const NewApiKeySchema = ApiKeySchema.extend({
   basic: z.string().describe("The Authorization header value: Basic base64(id:secret)"),
 }).openapi("NewApiKey");
 
-const createApiKey = createRoute({
+export const createApiKey = createRoute({
   method: "post",
   path: "/tenants/{tenant_id}/api-keys",
   tags: ["tenants"],
@@ -37,7 +35,7 @@ const createApiKey = createRoute({
   responses: { 201: jsonResponse(NewApiKeySchema, "The key, with its secret"), ...errorResponses(400, 401, 403, 404) },
 });
 
-const listApiKeys = createRoute({
+export const listApiKeys = createRoute({
   method: "get",
   path: "/tenants/{tenant_id}/api-keys",
   tags: ["tenants"],
@@ -46,7 +44,7 @@ const listApiKeys = createRoute({
   responses: { 200: jsonResponse(z.object({ api_keys: z.array(ApiKeySchema) }), "Keys"), ...errorResponses(401, 403, 404) },
 });
 
-const revokeApiKey = createRoute({
+export const revokeApiKey = createRoute({
   method: "delete",
   path: "/tenants/{tenant_id}/api-keys/{key_id}",
   tags: ["tenants"],
@@ -54,11 +52,3 @@ const revokeApiKey = createRoute({
   request: { params: z.object({ tenant_id: tenantId, key_id: keyId }) },
   responses: { 204: { description: "Revoked" }, ...errorResponses(400, 401, 403, 404) },
 });
-
-export function registerApiKeys(app: OpenAPIHono<AppEnv>) {
-  app.openapi(createApiKey, createApiKeyHandler);
-  app.openapi(listApiKeys, listApiKeysHandler);
-  app.openapi(revokeApiKey, revokeApiKeyHandler);
-}
-
-export type { createApiKey, listApiKeys, revokeApiKey };

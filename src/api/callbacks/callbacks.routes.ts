@@ -1,8 +1,6 @@
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../../app-env";
+import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonBody, jsonResponse } from "../shared.schemas";
 import { providerTagsSchema } from "../../providers/http";
-import { callbackHandler } from "./callbacks.handlers";
 
 export const CallbackBodySchema = z
   .union([
@@ -11,7 +9,7 @@ export const CallbackBodySchema = z
   ])
   .openapi("ProviderCallback");
 
-const postCallback = createRoute({
+export const postCallback = createRoute({
   method: "post",
   path: "/callbacks/{token}",
   tags: ["providers"],
@@ -25,9 +23,3 @@ const postCallback = createRoute({
     ...errorResponses(400, 401, 409, 413),
   },
 });
-
-export function registerCallbacks(app: OpenAPIHono<AppEnv>) {
-  app.openapi(postCallback, callbackHandler);
-}
-
-export type { postCallback };

@@ -1,12 +1,10 @@
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../../app-env";
+import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonBody, jsonResponse, offsetQuery, PaginationMetaSchema, qidParam, authQuery } from "../shared.schemas";
 import { ContentSchema, PutContentSchema } from "./contents.schemas";
-import { deleteContentHandler, getContentHandler, listContentsHandler, playContentHandler, putContentHandler, uploadFileHandler } from "./contents.handlers";
 
 const params = z.object({ qid: qidParam });
 
-const putContent = createRoute({
+export const putContent = createRoute({
   method: "put",
   path: "/contents/{qid}",
   tags: ["contents"],
@@ -15,7 +13,7 @@ const putContent = createRoute({
   responses: { 200: jsonResponse(ContentSchema, "Updated"), 201: jsonResponse(ContentSchema, "Registered"), ...errorResponses(400, 401, 403) },
 });
 
-const getContent = createRoute({
+export const getContent = createRoute({
   method: "get",
   path: "/contents/{qid}",
   tags: ["contents"],
@@ -24,7 +22,7 @@ const getContent = createRoute({
   responses: { 200: jsonResponse(ContentSchema, "The content"), ...errorResponses(401, 403, 404) },
 });
 
-const listContents = createRoute({
+export const listContents = createRoute({
   method: "get",
   path: "/contents",
   tags: ["contents"],
@@ -33,7 +31,7 @@ const listContents = createRoute({
   responses: { 200: jsonResponse(z.object({ contents: z.array(ContentSchema), meta: PaginationMetaSchema }), "A page of contents"), ...errorResponses(400, 401) },
 });
 
-const deleteContent = createRoute({
+export const deleteContent = createRoute({
   method: "delete",
   path: "/contents/{qid}",
   tags: ["contents"],
@@ -42,7 +40,7 @@ const deleteContent = createRoute({
   responses: { 204: { description: "Removed" }, ...errorResponses(401, 403, 404, 409) },
 });
 
-const playContent = createRoute({
+export const playContent = createRoute({
   method: "get",
   path: "/contents/{qid}/play",
   tags: ["contents"],
@@ -54,22 +52,13 @@ const playContent = createRoute({
   },
 });
 
-export function registerContents(app: OpenAPIHono<AppEnv>) {
-  app.openapi(playContent, playContentHandler);
-  app.openapi(listContents, listContentsHandler);
-  app.openapi(putContent, putContentHandler);
-  app.openapi(getContent, getContentHandler);
-  app.openapi(deleteContent, deleteContentHandler);
-  // The path may hold slashes, which OpenAPI path templates cannot say: registered by hand.
-  app.put("/contents/:qid/files/:path{.+}", uploadFileHandler);
-  app.openAPIRegistry.registerPath({
-    method: "put",
-    path: "/contents/{qid}/files/{path}",
-    tags: ["contents"],
-    summary: "Upload a file (raw body, streamed into R2; Content-Length required)",
-    request: { params: z.object({ qid: qidParam, path: z.string().openapi({ param: { name: "path", in: "path" } }) }) },
-    responses: { 201: jsonResponse(z.object({ path: z.string(), size: z.number(), etag: z.string() }), "Stored"), ...errorResponses(400, 401, 403, 404, 413) },
-  });
-}
-
-export type { putContent, getContent, listContents, deleteContent, playContent };
+/** The file's path may hold slashes, which OpenAPI path templates cannot say: bound by hand, documented here. */
+export const UPLOAD_PATH = "/contents/:qid/files/:path{.+}";
+export const uploadFileDoc = {
+  method: "put" as const,
+  path: "/contents/{qid}/files/{path}",
+  tags: ["contents"],
+  summary: "Upload a file (raw body, streamed into R2; Content-Length required)",
+  request: { params: z.object({ qid: qidParam, path: z.string().openapi({ param: { name: "path", in: "path" } }) }) },
+  responses: { 201: jsonResponse(z.object({ path: z.string(), size: z.number(), etag: z.string() }), "Stored"), ...errorResponses(400, 401, 403, 404, 413) },
+};

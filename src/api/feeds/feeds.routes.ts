@@ -1,9 +1,6 @@
-import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { AppEnv } from "../../app-env";
-import { pairFeedHandler, tenantFeedHandler } from "./feeds.handlers";
-
-/** Progress feeds: websockets served by Durable Objects (documented in docs/feeds.md). */
-export function registerFeeds(app: OpenAPIHono<AppEnv>) {
-  app.get("/feed", tenantFeedHandler);
-  app.get("/:qid/feed/:model", pairFeedHandler);
-}
+/**
+ * Progress feeds: websockets served by Durable Objects (documented in docs/feeds.md, not in the
+ * OpenAPI document, which cannot describe a websocket).
+ */
+export const TENANT_FEED_PATH = "/feed";
+export const PAIR_FEED_PATH = "/:qid/feed/:model";

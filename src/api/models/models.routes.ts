@@ -1,7 +1,5 @@
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../../app-env";
+import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonBody, jsonResponse, modelParam } from "../shared.schemas";
-import { deleteModelHandler, getModelHandler, listModelsHandler, putModelHandler } from "./models.handlers";
 
 export const TrackInfoSchema = z.object({ name: z.string(), label: z.string() }).openapi("TrackInfo");
 export const ModelSpecSchema = z
@@ -70,7 +68,7 @@ export const ModelDetailSchema = ModelSpecSchema.extend({
   builtin: z.boolean(),
 }).openapi("ModelDetail");
 
-const listModels = createRoute({
+export const listModels = createRoute({
   method: "get",
   path: "/models",
   tags: ["models"],
@@ -79,7 +77,7 @@ const listModels = createRoute({
   responses: { 200: jsonResponse(z.object({ models: z.array(ListedModelSchema) }).openapi("ModelsResponse"), "List of available models") },
 });
 
-const getModel = createRoute({
+export const getModel = createRoute({
   method: "get",
   path: "/models/{model}",
   tags: ["models"],
@@ -89,7 +87,7 @@ const getModel = createRoute({
   responses: { 200: jsonResponse(ModelDetailSchema, "The model"), ...errorResponses(400, 404) },
 });
 
-const putModel = createRoute({
+export const putModel = createRoute({
   method: "put",
   path: "/models/{model}",
   tags: ["models"],
@@ -98,7 +96,7 @@ const putModel = createRoute({
   responses: { 200: jsonResponse(ModelSpecSchema, "The stored entry"), ...errorResponses(400, 401, 403) },
 });
 
-const deleteModel = createRoute({
+export const deleteModel = createRoute({
   method: "delete",
   path: "/models/{model}",
   tags: ["models"],
@@ -106,12 +104,3 @@ const deleteModel = createRoute({
   request: { params: z.object({ model: modelParam }) },
   responses: { 204: { description: "Removed" }, ...errorResponses(400, 401, 403, 404) },
 });
-
-export function registerModels(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listModels, listModelsHandler);
-  app.openapi(getModel, getModelHandler);
-  app.openapi(putModel, putModelHandler);
-  app.openapi(deleteModel, deleteModelHandler);
-}
-
-export type { listModels, getModel, putModel, deleteModel };

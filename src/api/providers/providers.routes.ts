@@ -1,7 +1,5 @@
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../../app-env";
+import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonResponse } from "../shared.schemas";
-import { listProvidersHandler } from "./providers.handlers";
 
 const ProviderHealthSchema = z
   .object({
@@ -30,16 +28,10 @@ const ProviderSchema = z
   })
   .openapi("Provider");
 
-const listProviders = createRoute({
+export const listProviders = createRoute({
   method: "get",
   path: "/providers",
   tags: ["providers"],
   summary: "Every provider of the catalog: the models it serves, its health and its load",
   responses: { 200: jsonResponse(z.object({ providers: z.array(ProviderSchema) }), "Providers"), ...errorResponses(401) },
 });
-
-export function registerProviders(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listProviders, listProvidersHandler);
-}
-
-export type { listProviders };

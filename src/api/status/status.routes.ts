@@ -1,10 +1,8 @@
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../../app-env";
+import { createRoute, z } from "@hono/zod-openapi";
 import { STATUS_FILTER_VALUES } from "../../jobs/status";
 import { MAX_OFFSET } from "../../limits";
 import { authQuery, errorResponses, jsonResponse, modelParam, offsetQuery, PaginationMetaSchema, qidParam } from "../shared.schemas";
 import { ContentStatusResponseSchema, JobStatusSchema, ModelStatusResponseSchema } from "./status.schemas";
-import { contentJobStatusHandler, deleteJobHandler, jobStatusHandler, modelTagStatusHandler, tagStatusHandler } from "./status.handlers";
 
 const StatusResponseSchema = z.object({ jobs: z.array(JobStatusSchema), meta: PaginationMetaSchema }).openapi("StatusResponse");
 const limitQuery = z
@@ -14,7 +12,7 @@ const limitQuery = z
   .refine((n) => n === null || n <= MAX_OFFSET, `must be at most ${MAX_OFFSET}`)
   .optional();
 
-const jobStatus = createRoute({
+export const jobStatus = createRoute({
   method: "get",
   path: "/job-status",
   tags: ["status"],
@@ -37,7 +35,7 @@ const jobStatus = createRoute({
   responses: { 200: jsonResponse(StatusResponseSchema, "Success"), ...errorResponses(400, 401, 403) },
 });
 
-const contentJobStatus = createRoute({
+export const contentJobStatus = createRoute({
   method: "get",
   path: "/{qid}/job-status",
   tags: ["status"],
@@ -46,7 +44,7 @@ const contentJobStatus = createRoute({
   responses: { 200: jsonResponse(StatusResponseSchema, "Success"), ...errorResponses(400, 401, 404) },
 });
 
-const tagStatus = createRoute({
+export const tagStatus = createRoute({
   method: "get",
   path: "/{qid}/tag-status",
   tags: ["status"],
@@ -55,7 +53,7 @@ const tagStatus = createRoute({
   responses: { 200: jsonResponse(ContentStatusResponseSchema, "Tagging status summary for every model that has been run on the content"), ...errorResponses(400, 401, 403, 404) },
 });
 
-const modelTagStatus = createRoute({
+export const modelTagStatus = createRoute({
   method: "get",
   path: "/{qid}/tag-status/{model}",
   tags: ["status"],
@@ -64,7 +62,7 @@ const modelTagStatus = createRoute({
   responses: { 200: jsonResponse(ModelStatusResponseSchema, "Detailed model tagging status including job history"), ...errorResponses(400, 401, 403, 404) },
 });
 
-const deleteJob = createRoute({
+export const deleteJob = createRoute({
   method: "delete",
   path: "/jobs/{job_id}",
   tags: ["status"],
@@ -75,13 +73,3 @@ const deleteJob = createRoute({
   },
   responses: { 204: { description: "Job deleted successfully" }, ...errorResponses(400, 401, 403, 404) },
 });
-
-export function registerStatus(app: OpenAPIHono<AppEnv>) {
-  app.openapi(jobStatus, jobStatusHandler);
-  app.openapi(deleteJob, deleteJobHandler);
-  app.openapi(contentJobStatus, contentJobStatusHandler);
-  app.openapi(tagStatus, tagStatusHandler);
-  app.openapi(modelTagStatus, modelTagStatusHandler);
-}
-
-export type { jobStatus, contentJobStatus, tagStatus, modelTagStatus, deleteJob };

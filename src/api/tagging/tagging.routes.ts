@@ -1,12 +1,11 @@
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, type Hook, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
 import { ApiError } from "../../errors";
 import { describeZodError } from "../validation";
 import { authQuery, errorResponses, jsonBody, jsonResponse, modelParam, qidParam } from "../shared.schemas";
 import { StartJobsRequestSchema, StartStatusSchema, StopTaggingResponseSchema } from "./tagging.schemas";
-import { startTaggingHandler, stopTaggingHandler } from "./tagging.handlers";
 
-const tag = createRoute({
+export const tag = createRoute({
   method: "post",
   path: "/{qid}/tag",
   tags: ["tagging"],
@@ -15,7 +14,7 @@ const tag = createRoute({
   responses: { 200: jsonResponse(z.object({ jobs: z.array(StartStatusSchema) }).openapi("StartTaggingResponse"), "Success"), ...errorResponses(400, 401, 403, 404) },
 });
 
-const stopAll = createRoute({
+export const stopAll = createRoute({
   method: "post",
   path: "/{qid}/stop",
   tags: ["tagging"],
@@ -24,7 +23,7 @@ const stopAll = createRoute({
   responses: { 200: jsonResponse(StopTaggingResponseSchema, "Success"), ...errorResponses(400, 401, 403, 404) },
 });
 
-const stopModel = createRoute({
+export const stopModel = createRoute({
   method: "post",
   path: "/{qid}/stop/{model}",
   tags: ["tagging"],
@@ -33,16 +32,10 @@ const stopModel = createRoute({
   responses: { 200: jsonResponse(StopTaggingResponseSchema, "Success"), ...errorResponses(400, 401, 403, 404) },
 });
 
-export function registerTagging(app: OpenAPIHono<AppEnv>) {
-  app.openapi(tag, startTaggingHandler, (result) => {
-    if (result.success) return;
-    // The anchor's words for a body of the wrong shape (e.g. the legacy {"features": …} form).
-    const bodyProblem = result.target === "json";
-    const detail = describeZodError(result.error);
-    throw bodyProblem ? new ApiError(400, "INVALID_REQUEST_BODY", `Invalid request body format: ${detail}`) : new ApiError(400, "VALIDATION_ERROR", detail);
-  });
-  app.openapi(stopAll, stopTaggingHandler);
-  app.openapi(stopModel, stopTaggingHandler);
-}
-
-export type { tag, stopAll, stopModel };
+/** The contract's words for a start body of the wrong shape (e.g. the legacy {"features": …} form). */
+// `any`: the hook reads only the validation result, whatever the route's input types.
+export const tagRequestHook: Hook<any, AppEnv, any, any> = (result) => {
+  if (result.success) return;
+  const detail = describeZodError(result.error);
+  throw result.target === "json" ? new ApiError(400, "INVALID_REQUEST_BODY", `Invalid request body format: ${detail}`) : new ApiError(400, "VALIDATION_ERROR", detail);
+};

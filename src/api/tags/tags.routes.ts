@@ -1,7 +1,5 @@
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../../app-env";
+import { createRoute, z } from "@hono/zod-openapi";
 import { authQuery, errorResponses, jsonResponse, boundedIntQuery, offsetQuery, PaginationMetaSchema, qidParam } from "../shared.schemas";
-import { exportTagsHandler, listTagsHandler, listTracksHandler } from "./tags.handlers";
 
 const TagSchema = z
   .object({
@@ -17,7 +15,7 @@ const TagSchema = z
   })
   .openapi("Tag");
 
-const tracks = createRoute({
+export const tracks = createRoute({
   method: "get",
   path: "/{qid}/tracks",
   tags: ["tags"],
@@ -32,7 +30,7 @@ const tracks = createRoute({
 /** Tag times in ms: a century is past any media. */
 const ms = boundedIntQuery(100 * 365 * 24 * 3600 * 1000, "a non-negative integer (ms)").optional();
 
-const tagsList = createRoute({
+export const tagsList = createRoute({
   method: "get",
   path: "/{qid}/tags",
   tags: ["tags"],
@@ -56,7 +54,7 @@ const tagsList = createRoute({
   responses: { 200: jsonResponse(z.object({ tags: z.array(TagSchema), meta: PaginationMetaSchema }), "A page of tags"), ...errorResponses(400, 401, 403, 404) },
 });
 
-const tagsExport = createRoute({
+export const tagsExport = createRoute({
   method: "get",
   path: "/{qid}/tags/export",
   tags: ["tags"],
@@ -83,11 +81,3 @@ const tagsExport = createRoute({
     ...errorResponses(400, 401, 403, 404),
   },
 });
-
-export function registerTags(app: OpenAPIHono<AppEnv>) {
-  app.openapi(tracks, listTracksHandler);
-  app.openapi(tagsExport, exportTagsHandler);
-  app.openapi(tagsList, listTagsHandler);
-}
-
-export type { tracks, tagsList, tagsExport };

@@ -1,7 +1,5 @@
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../../app-env";
+import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonBody, jsonResponse } from "../shared.schemas";
-import { deleteMemberHandler, listMembersHandler, putMemberHandler, putTenantHandler } from "./tenants.handlers";
 
 export const tenantId = z
   .string()
@@ -16,7 +14,7 @@ const address = z
 const TenantSchema = z.object({ id: z.string(), name: z.string() }).openapi("Tenant");
 const MemberSchema = z.object({ address: z.string(), role: z.enum(["member", "admin"]) }).openapi("Member");
 
-const putTenant = createRoute({
+export const putTenant = createRoute({
   method: "put",
   path: "/tenants/{tenant_id}",
   tags: ["tenants"],
@@ -25,7 +23,7 @@ const putTenant = createRoute({
   responses: { 200: jsonResponse(TenantSchema, "Updated"), 201: jsonResponse(TenantSchema, "Created"), ...errorResponses(400, 401, 403) },
 });
 
-const putMember = createRoute({
+export const putMember = createRoute({
   method: "put",
   path: "/tenants/{tenant_id}/members/{address}",
   tags: ["tenants"],
@@ -34,7 +32,7 @@ const putMember = createRoute({
   responses: { 200: jsonResponse(MemberSchema, "The membership"), ...errorResponses(400, 401, 403, 404) },
 });
 
-const deleteMember = createRoute({
+export const deleteMember = createRoute({
   method: "delete",
   path: "/tenants/{tenant_id}/members/{address}",
   tags: ["tenants"],
@@ -43,7 +41,7 @@ const deleteMember = createRoute({
   responses: { 204: { description: "Removed" }, ...errorResponses(400, 401, 403, 404) },
 });
 
-const listMembers = createRoute({
+export const listMembers = createRoute({
   method: "get",
   path: "/tenants/{tenant_id}/members",
   tags: ["tenants"],
@@ -51,12 +49,3 @@ const listMembers = createRoute({
   request: { params: z.object({ tenant_id: tenantId }) },
   responses: { 200: jsonResponse(z.object({ tenant: TenantSchema, members: z.array(MemberSchema) }), "Members"), ...errorResponses(401, 403, 404) },
 });
-
-export function registerTenants(app: OpenAPIHono<AppEnv>) {
-  app.openapi(putTenant, putTenantHandler);
-  app.openapi(putMember, putMemberHandler);
-  app.openapi(deleteMember, deleteMemberHandler);
-  app.openapi(listMembers, listMembersHandler);
-}
-
-export type { putTenant, putMember, deleteMember, listMembers };
