@@ -1,5 +1,6 @@
-import type { PartRef } from "../src/jobs/parts";
-import { groupSegments, type LiveSegmentInput, type LiveState, type PendingSegment } from "./live-store";
+import type { PartRef } from "../src/contract/part";
+import { groupSegments, type LiveState, type PendingSegment } from "./live-store";
+import { type LiveSegmentInput } from "../src/contract/live";
 
 /** What a playlist answer adds: the new segments (with wall-clock times) and where reading got to. */
 export interface Intake {

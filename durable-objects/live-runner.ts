@@ -1,9 +1,10 @@
 import type { FeedEventType } from "./feed-events";
-import type { PartRef } from "../src/jobs/parts";
-import type { JobInit } from "../src/jobs/runner-types";
+import type { PartRef } from "../src/contract/part";
+import type { JobInit } from "../src/contract/job";
 import { createBatches } from "../src/tagstore/write";
 import { formParts, intakeSegments } from "./live-intake";
-import type { LiveSegmentInput, LiveStore } from "./live-store";
+import type { LiveSegmentInput } from "../src/contract/live";
+import type { LiveStore } from "./live-store";
 import { reportedParts } from "./reported-parts";
 import type { RunnerStore } from "./runner-store";
 

@@ -1,13 +1,4 @@
-/** A segment of a live playlist as the consumer reports it. */
-export interface LiveSegmentInput {
-  msn: number;
-  discontinuity: number;
-  duration_ms: number;
-  source: string;
-  byterange?: { offset: number; length: number };
-  init?: string;
-  program_date_ms?: number;
-}
+import type { LiveSegmentInput } from "../src/contract/live";
 
 /** The runner's live state: one row, beside the job row. */
 export interface LiveState {

@@ -1,30 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-
-/** What GET /providers shows of one provider. */
-export interface ProviderHealth {
-  status: "ok" | "degraded" | "down";
-  in_flight: number;
-  last_success_at: number | null;
-  last_error_at: number | null;
-  last_error: string | null;
-  /** Calls and failures over the last WINDOW_MINUTES minutes. */
-  calls: number;
-  errors: number;
-  error_rate: number;
-  window_minutes: number;
-  consecutive_failures: number;
-  /** While down: when the next trial call is allowed. */
-  retry_at: number | null;
-}
-
-export type Acquired = { granted: true } | { granted: false; reason: "down" | "busy"; retry_at: number | null };
-
-export interface CallOutcome {
-  ok: boolean;
-  /** Failures that say nothing about the provider's health (a 4xx for one part) do not count. */
-  counts: boolean;
-  error?: string;
-}
+import type { Acquired, CallOutcome, ProviderHealth } from "../src/contract/provider-slots";
 
 /** Consecutive failures that open the circuit, and how long it stays open before a trial call. */
 const TRIP_AFTER = 3;

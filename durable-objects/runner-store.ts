@@ -1,6 +1,6 @@
 import type { JobStatus } from "../src/jobs/status";
-import type { JobInit } from "../src/jobs/runner-types";
-import type { PartRef } from "../src/jobs/parts";
+import type { JobInit } from "../src/contract/job";
+import type { PartRef } from "../src/contract/part";
 
 /** The job row as the runner keeps it in its own SQLite storage. */
 export interface JobState {

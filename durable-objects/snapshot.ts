@@ -1,7 +1,7 @@
 import { reportStatusOf, tagStatusOf } from "../src/jobs/status";
 import { isTerminal } from "../src/jobs/status";
 import { formatTimeRan } from "../src/jobs/time";
-import type { JobInit } from "../src/jobs/runner-types";
+import type { JobInit } from "../src/contract/job";
 import type { JobRow } from "../src/db/schema";
 import type { LiveState } from "./live-store";
 import type { JobState } from "./runner-store";

@@ -1,11 +1,13 @@
 import { DurableObject } from "cloudflare:workers";
-import type { PartRef } from "../src/jobs/parts";
-import type { JobInit, PartOutcome, StartResult } from "../src/jobs/runner-types";
+import type { PartRef } from "../src/contract/part";
+import type { JobInit, PartOutcome, StartResult } from "../src/contract/job";
 
 import type { FeedEventType } from "./feed-events";
-import { type LiveSegmentInput, LiveStore } from "./live-store";
+import { type LiveSegmentInput } from "../src/contract/live";
+import { LiveStore } from "./live-store";
 import { livePollFailed, liveSegments, noteLiveLag, pollInput, reviveLive, type RunnerHost } from "./live-runner";
-import { controlMessage, partMessage, partTimeoutMs } from "./runner-messages";
+import { controlMessage, partMessage } from "../src/contract/queue";
+import { partTimeoutMs } from "./part-deadline";
 import { RunnerFeed } from "./runner-feed";
 import { type JobState, type PartRow, RunnerStore } from "./runner-store";
 import { insertJobRow, writeSnapshot } from "./snapshot";

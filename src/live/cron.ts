@@ -1,4 +1,4 @@
-import { runnerFor } from "../jobs/runner-client";
+import { runnerFor } from "../contract/runner";
 
 /**
  * The cron trigger (every minute): every live job D1 says is active gets its runner checked. A

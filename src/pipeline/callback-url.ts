@@ -1,5 +1,5 @@
 import { signPayload, verifyPayload } from "../auth/signed-payload";
-import type { JobInit } from "../jobs/runner-types";
+import type { JobInit } from "../contract/job";
 import { providerId } from "../providers/identity";
 import { DEFAULT_CALLBACK_TIMEOUT_S, type HttpProviderConfig } from "../providers/types";
 

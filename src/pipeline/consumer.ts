@@ -1,14 +1,7 @@
-import { z } from "zod";
-import type { QueueMessage } from "../jobs/runner-types";
+import { queueMessageSchema } from "../contract/queue";
 import type { Outcome } from "./outcome";
 import { handlePart } from "./part";
 import { handlePlan, handlePoll } from "./plan";
-
-const messageSchema = z.union([
-  z.object({ type: z.literal("plan"), job_id: z.string(), runner: z.string() }),
-  z.object({ type: z.literal("poll"), job_id: z.string(), runner: z.string() }),
-  z.object({ type: z.literal("part"), job_id: z.string(), runner: z.string(), attempt: z.number(), part: z.object({ id: z.string() }).loose() }),
-]);
 
 /**
  * The `parts` queue consumer. Messages of a batch run concurrently (a batch is a set of
@@ -19,13 +12,13 @@ export async function consumeBatch(batch: MessageBatch<unknown>, env: Env): Prom
 }
 
 async function consumeOne(msg: Message<unknown>, env: Env): Promise<void> {
-  const parsed = messageSchema.safeParse(msg.body);
+  const parsed = queueMessageSchema.safeParse(msg.body);
   if (!parsed.success) {
     console.error(`parts queue: dropping malformed message ${msg.id}`);
     msg.ack();
     return;
   }
-  const body = parsed.data as QueueMessage;
+  const body = parsed.data;
   let outcome: Outcome;
   try {
     outcome = body.type === "plan" ? await handlePlan(env, body) : body.type === "poll" ? await handlePoll(env, body) : await handlePart(env, body);

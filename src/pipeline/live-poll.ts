@@ -1,8 +1,8 @@
-import type { LiveSegmentInput } from "../../durable-objects/live-store";
+import type { LiveSegmentInput } from "../contract/live";
 import { db } from "../db/client";
 import { getContent } from "../db/contents";
-import type { RunnerApi } from "../jobs/runner-client";
-import type { JobInit } from "../jobs/runner-types";
+import type { RunnerStub } from "../contract/runner";
+import type { JobInit } from "../contract/job";
 import { listHls } from "../sources/hls";
 import { sourceOf } from "../sources/registry";
 import { FetchError } from "../sources/safe-fetch";
@@ -12,7 +12,7 @@ import type { Outcome } from "./outcome";
  * One look at a live job's playlist: the segments it lists go to the runner, which decides what
  * is new. A playlist that cannot be read is reported; the runner counts failures in a row.
  */
-export async function pollLive(env: Env, runner: RunnerApi, init: JobInit): Promise<Outcome> {
+export async function pollLive(env: Env, runner: RunnerStub, init: JobInit): Promise<Outcome> {
   const scope = init.params.scope;
   if (scope.type !== "livestream") return { kind: "ack" };
   let segments: LiveSegmentInput[];

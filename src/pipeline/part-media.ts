@@ -1,5 +1,5 @@
-import type { PartRef } from "../jobs/parts";
-import type { JobInit } from "../jobs/runner-types";
+import type { PartRef } from "../contract/part";
+import type { JobInit } from "../contract/job";
 import type { ProviderRequest } from "../providers/types";
 import type { PartBytes } from "../providers/workers-ai/media";
 import { copyToR2, isR2, r2Key } from "../sources/bytes";

@@ -1,12 +1,12 @@
-import type { PartRef } from "../jobs/parts";
-import type { RunnerApi } from "../jobs/runner-client";
-import type { JobInit } from "../jobs/runner-types";
+import type { PartRef } from "../contract/part";
+import type { RunnerStub } from "../contract/runner";
+import type { JobInit } from "../contract/job";
 import type { ProviderTag } from "../providers/types";
 import { alignTag } from "../tagstore/align";
 import { markDownloaded, writePartTags } from "../tagstore/write";
 
 /** Stores a part's tags in content time (idempotently) and reports the part done. */
-export async function storePartTags(env: Env, runner: RunnerApi, init: JobInit, part: PartRef, tags: ProviderTag[]): Promise<number> {
+export async function storePartTags(env: Env, runner: RunnerStub, init: JobInit, part: PartRef, tags: ProviderTag[]): Promise<number> {
   const fps = typeof init.params.run_config.fps === "number" ? init.params.run_config.fps : undefined;
   const aligned = tags.map((t) => alignTag(t, part, init.tracks[0]!.name, fps));
   await writePartTags(env, init, part, aligned);
@@ -16,7 +16,7 @@ export async function storePartTags(env: Env, runner: RunnerApi, init: JobInit, 
 }
 
 /** Records that the model failed on the part (its media was fetched) and reports it. */
-export async function reportTagFailure(env: Env, runner: RunnerApi, init: JobInit, part: PartRef, error: string, transient: boolean): Promise<void> {
+export async function reportTagFailure(env: Env, runner: RunnerStub, init: JobInit, part: PartRef, error: string, transient: boolean): Promise<void> {
   await markDownloaded(env, init, part);
   await runner.partDone(init.job_id, part.id, { ok: false, stage: "tag", transient, error });
 }

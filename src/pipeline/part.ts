@@ -1,5 +1,5 @@
-import { runnerByName } from "../jobs/runner-client";
-import type { QueueMessage } from "../jobs/runner-types";
+import type { PartMessage } from "../contract/queue";
+import { runnerByName } from "../contract/runner";
 import { callHttpProvider } from "../providers/http";
 import { DEFAULT_CALLBACK_TIMEOUT_S, ProviderError } from "../providers/types";
 import { callWorkersAi } from "../providers/workers-ai/run";
@@ -10,7 +10,6 @@ import { preparePartMedia } from "./part-media";
 import { reportTagFailure, storePartTags } from "./part-result";
 import { callProviders, prefetchSlot } from "./provider-chain";
 
-type PartMessage = Extract<QueueMessage, { type: "part" }>;
 
 /** One part from source to tag store: fetch into R2, call the provider, align, store, report. */
 export async function handlePart(env: Env, m: PartMessage): Promise<Outcome> {

@@ -1,15 +1,14 @@
-import { runnerByName } from "../jobs/runner-client";
+import type { PlanMessage, PollMessage } from "../contract/queue";
+import { runnerByName } from "../contract/runner";
 import { db } from "../db/client";
 import { getContent } from "../db/contents";
-import { type QueueMessage, targetTenantOf } from "../jobs/runner-types";
+import { targetTenantOf } from "../contract/job";
 import { planParts } from "../sources/registry";
 import { FetchError } from "../sources/safe-fetch";
 import { createBatches, uploadedParts } from "../tagstore/write";
 import { pollLive } from "./live-poll";
 import type { Outcome } from "./outcome";
 
-type PlanMessage = Extract<QueueMessage, { type: "plan" }>;
-type PollMessage = Extract<QueueMessage, { type: "poll" }>;
 
 /** A live job's next look at its playlist (sent by its runner's alarm). */
 export async function handlePoll(env: Env, m: PollMessage): Promise<Outcome> {

@@ -1,5 +1,5 @@
-import type { Acquired } from "../../durable-objects/provider-state";
-import type { JobInit } from "../jobs/runner-types";
+import type { Acquired } from "../contract/provider-slots";
+import type { JobInit } from "../contract/job";
 import { providerId } from "../providers/identity";
 import { DEFAULT_CALLBACK_TIMEOUT_S, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_S, type ProviderConfig, ProviderError, type ProviderReply, SLOT_WAIT_MS } from "../providers/types";
 
@@ -20,7 +20,7 @@ function acquireSlot(env: Env, p: ProviderConfig, lease: string, last: boolean):
   const leaseMs = (p.timeout_s ?? DEFAULT_TIMEOUT_S) * 1000 + LEASE_SLACK_MS;
   // The last provider is the last resort: the circuit breaker only skips a provider in favour
   // of another, and only there does a busy provider make the part wait for a slot.
-  return providerState(env, p).acquire(lease, p.concurrency ?? DEFAULT_CONCURRENCY, leaseMs, last ? SLOT_WAIT_MS : 0, cooldownMs(p), last) as Promise<Acquired>;
+  return providerState(env, p).acquire(lease, p.concurrency ?? DEFAULT_CONCURRENCY, leaseMs, last ? SLOT_WAIT_MS : 0, cooldownMs(p), last);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Content } from "../db/contents";
 import type { ModelType, Scope } from "../jobs/options";
-import { overlapsWindow, type PartRef, timeGrid, timePartId } from "../jobs/parts";
+import { overlapsWindow, timeGrid, timePartId } from "../jobs/parts";
+import { type PartRef } from "../contract/part";
 import { isAudioStreamName } from "../jobs/stream";
 import { MAX_PARTS_PER_JOB } from "../limits";
 import { copyToR2, fileKey, isR2, R2_PREFIX, r2Key, readSource } from "./bytes";

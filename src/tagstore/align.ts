@@ -1,4 +1,4 @@
-import type { PartRef } from "../jobs/parts";
+import type { PartRef } from "../contract/part";
 import type { ProviderTag } from "../providers/types";
 
 export interface AlignedTag {

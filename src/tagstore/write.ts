@@ -1,5 +1,5 @@
-import type { PartRef } from "../jobs/parts";
-import { batchIdOf, type JobInit, targetTenantOf } from "../jobs/runner-types";
+import type { PartRef } from "../contract/part";
+import { batchIdOf, type JobInit, targetTenantOf } from "../contract/job";
 import type { ContentRef } from "./read";
 import { formatTimeRan } from "../jobs/time";
 import type { AlignedTag } from "./align";

@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult, runDurableO
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { consumeBatch } from "../../src/pipeline/consumer";
-import { runnerName } from "../../src/jobs/runner-types";
+import { runnerName } from "../../src/contract/runner";
 import { call, json, providerCalls, registerHls, registerModel, startJob, waitFor, type ApiBody } from "./helpers";
 
 describe("engine under concurrency and faults", () => {

@@ -1,6 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { runnerName } from "../../src/jobs/runner-types";
+import { runnerName } from "../../src/contract/runner";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, BASE, call, devToken, expectError, json, registerHls, registerModel, startJob, waitFor } from "./helpers";
 

@@ -2,7 +2,7 @@ import { createExecutionContext, createScheduledController, runInDurableObject, 
 import { env } from "cloudflare:workers";
 import worker from "../../src/index";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runnerName } from "../../src/jobs/runner-types";
+import { runnerName } from "../../src/contract/runner";
 import type { LiveConfig } from "../support/live-hls";
 import { call, expectError, json, registerModel, startJob, waitFor, type ApiBody } from "./helpers";
 

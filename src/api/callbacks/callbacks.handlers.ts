@@ -1,7 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
 import { ApiError, unauthorized } from "../../errors";
-import { runnerByName } from "../../jobs/runner-client";
+import { runnerByName } from "../../contract/runner";
 import { readCallbackToken } from "../../pipeline/callback-url";
 import { reportTagFailure, storePartTags } from "../../pipeline/part-result";
 import { leaseOf, providerState } from "../../pipeline/provider-chain";

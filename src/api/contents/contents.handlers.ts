@@ -8,7 +8,7 @@ import { db } from "../../db/client";
 import { type Content, deleteContent, getContent, listContents, putContent } from "../../db/contents";
 import { getTenant } from "../../db/tenants";
 import { ApiError, badRequest, conflict, forbidden, notFound, tooLarge } from "../../errors";
-import { runnerFor } from "../../jobs/runner-client";
+import { runnerFor } from "../../contract/runner";
 import { isoTime } from "../../jobs/time";
 import { purgeContentTags } from "../../tagstore/purge";
 import { isR2, r2Key } from "../../sources/bytes";

@@ -4,7 +4,7 @@ import { contentFor } from "../../auth/content-access";
 import { principalOf } from "../../auth/middleware";
 import { isMember, isSystem } from "../../auth/principal";
 import { ApiError, badRequest, forbidden } from "../../errors";
-import { runnerFor } from "../../jobs/runner-client";
+import { runnerFor } from "../../contract/runner";
 import { MODEL_PATTERN, QID_PATTERN } from "../shared.schemas";
 
 const FEED_PARAMS = new Set(["authorization", "since", "qid", "model", "tenant"]);
@@ -32,7 +32,7 @@ export async function pairFeedHandler(c: Context<AppEnv>) {
   const url = new URL("https://runner/feed");
   url.searchParams.set("tenant", content.tenant_id);
   if (params.get("since") !== null) url.searchParams.set("since", params.get("since")!);
-  return (runnerFor(c.env, qid, model) as unknown as { fetch(r: Request): Promise<Response> }).fetch(new Request(url, c.req.raw));
+  return runnerFor(c.env, qid, model).fetch(new Request(url, c.req.raw));
 }
 
 /** GET /feed: the events of every job in one of the caller's tenants. */

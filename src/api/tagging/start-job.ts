@@ -1,3 +1,4 @@
+import type { JsonObject } from "../../contract/json";
 import type { Principal } from "../../auth/principal";
 import { isMember } from "../../auth/principal";
 import { db } from "../../db/client";
@@ -5,7 +6,7 @@ import type { Content } from "../../db/contents";
 import { getContent } from "../../db/contents";
 import { badRequest, forbidden } from "../../errors";
 import { effectiveOptions, type ContentFacts, type OptionsInput } from "../../jobs/options";
-import type { JobInit, TagArgs } from "../../jobs/runner-types";
+import type { JobInit, TagArgs } from "../../contract/job";
 import { findModel, unavailableReason } from "../../providers/catalog";
 import { providersOf } from "../../providers/identity";
 import { paramsError } from "../../providers/params";
@@ -58,7 +59,8 @@ export async function prepareJob(
   }
   const params: TagArgs = {
     feature: model.name,
-    run_config: runConfig,
+    // Parsed from the JSON body and the catalog (JSON), so JSON by construction.
+    run_config: runConfig as JsonObject,
     scope: eff.scope,
     replace: eff.replace,
     destination_qid: eff.destination_qid,

@@ -3,7 +3,7 @@ import type { AppEnv } from "../../app-env";
 import { contentFor } from "../../auth/content-access";
 import { principalOf } from "../../auth/middleware";
 import { notFound, badRequest } from "../../errors";
-import { runnerFor } from "../../jobs/runner-client";
+import { runnerFor } from "../../contract/runner";
 import type { stopAll as StopAllRoute, stopModel as StopModelRoute, tag as TagRoute } from "./tagging.routes";
 import { isLiveContent } from "../../sources/liveness";
 import { prepareJob } from "./start-job";

@@ -1,4 +1,4 @@
-import type { PartRef } from "../../jobs/parts";
+import type { PartRef } from "../../contract/part";
 import { ProviderError } from "../types";
 
 /** Seconds as Media Transformations takes them ("12.5s"). */

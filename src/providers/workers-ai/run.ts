@@ -1,5 +1,5 @@
-import type { PartRef } from "../../jobs/parts";
-import type { JobInit } from "../../jobs/runner-types";
+import type { PartRef } from "../../contract/part";
+import type { JobInit } from "../../contract/job";
 import { bytesToBase64 } from "../../auth/token";
 import { type ProviderReply, ProviderError, type ProviderTag, type WorkersAiProviderConfig } from "../types";
 import { KNOWN_TASKS, type WorkersAiTask } from "./catalog";

@@ -1,11 +1,11 @@
-import type { EffectiveOptions, ModelType } from "./options";
-import type { PartRef } from "./parts";
+import type { JsonObject } from "./json";
+import type { EffectiveOptions, ModelType } from "../jobs/options";
 import type { ProviderConfig, TrackInfo } from "../providers/types";
 
 /** The parameters a job ran with, in the contract's TagArgs shape. */
 export interface TagArgs {
   feature: string;
-  run_config: Record<string, unknown>;
+  run_config: JsonObject;
   scope: EffectiveOptions["scope"];
   replace: boolean;
   destination_qid: string;
@@ -42,14 +42,6 @@ export type PartOutcome =
   | { ok: true; tags: number; span?: [number, number] }
   | { ok: false; stage: "fetch" | "tag"; transient: boolean; error: string };
 
-export type QueueMessage =
-  | { type: "plan"; job_id: string; runner: string }
-  /** A live job's next look at its playlist. */
-  | { type: "poll"; job_id: string; runner: string }
-  | { type: "part"; job_id: string; runner: string; part: PartRef; attempt: number };
-
-/** Runner names are derived from the pair, so the same pair always reaches the same object. */
-export const runnerName = (qid: string, model: string) => `${qid}\u001f${model}`;
 export const batchIdOf = (jobId: string, track: string) => `${jobId}:${track}`;
 
 /** The tenant whose tag store a job writes to. */
