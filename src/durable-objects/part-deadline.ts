@@ -1,5 +1,5 @@
-import type { JobInit } from "../src/contract/job";
-import { DEFAULT_TIMEOUT_S, SLOT_WAIT_MS } from "../src/providers/types";
+import type { JobInit } from "../contract/job";
+import { DEFAULT_TIMEOUT_S, SLOT_WAIT_MS } from "../providers/types";
 
 /** How long a part may take on top of its providers' timeouts (queue delay, fetching). */
 const PART_SLACK_MS = 20_000;

@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
-import { FEED_SNAPSHOT_JOBS } from "../src/limits";
-import type { JobRow } from "../src/db/schema";
-import { jobStatusView } from "../src/jobs/view";
+import { FEED_SNAPSHOT_JOBS } from "../limits";
+import type { JobRow } from "../db/schema";
+import { jobStatusView } from "../jobs/view";
 import type { FeedEvent } from "./feed-events";
 
 /** Events the tenant's feed keeps for `?since=` replays. */

@@ -1,4 +1,4 @@
-import { chunk } from "../src/tagstore/write";
+import { chunk } from "../tagstore/write";
 
 /** Which of these parts earlier runs uploaded on (content, track): a lookup by id, never a scan of the history. */
 export async function reportedParts(env: Env, qid: string, track: string, ids: string[]): Promise<Set<string>> {

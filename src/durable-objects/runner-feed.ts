@@ -1,4 +1,4 @@
-import { jobStatusView } from "../src/jobs/view";
+import { jobStatusView } from "../jobs/view";
 import { EventLog, type FeedEvent, type FeedEventType, progressData } from "./feed-events";
 import type { JobState } from "./runner-store";
 import { jobRowOf } from "./snapshot";

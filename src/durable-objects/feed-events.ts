@@ -1,4 +1,4 @@
-import { progressOf } from "../src/jobs/status";
+import { progressOf } from "../jobs/status";
 import type { JobState } from "./runner-store";
 
 /** What feeds send, one JSON message per event (docs/feeds.md). */

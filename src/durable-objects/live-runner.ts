@@ -1,9 +1,9 @@
 import type { FeedEventType } from "./feed-events";
-import type { PartRef } from "../src/contract/part";
-import type { JobInit } from "../src/contract/job";
-import { createBatches } from "../src/tagstore/write";
+import type { PartRef } from "../contract/part";
+import type { JobInit } from "../contract/job";
+import { createBatches } from "../tagstore/write";
 import { formParts, intakeSegments } from "./live-intake";
-import type { LiveSegmentInput } from "../src/contract/live";
+import type { LiveSegmentInput } from "../contract/live";
 import type { LiveStore } from "./live-store";
 import { reportedParts } from "./reported-parts";
 import type { RunnerStore } from "./runner-store";

@@ -1,6 +1,6 @@
-import type { PartRef } from "../src/contract/part";
+import type { PartRef } from "../contract/part";
 import { groupSegments, type LiveState, type PendingSegment } from "./live-store";
-import { type LiveSegmentInput } from "../src/contract/live";
+import { type LiveSegmentInput } from "../contract/live";
 
 /** What a playlist answer adds: the new segments (with wall-clock times) and where reading got to. */
 export interface Intake {

@@ -1,12 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
-import type { PartRef } from "../src/contract/part";
-import type { JobInit, PartOutcome, StartResult } from "../src/contract/job";
+import type { PartRef } from "../contract/part";
+import type { JobInit, PartOutcome, StartResult } from "../contract/job";
 
 import type { FeedEventType } from "./feed-events";
-import { type LiveSegmentInput } from "../src/contract/live";
+import { type LiveSegmentInput } from "../contract/live";
 import { LiveStore } from "./live-store";
 import { livePollFailed, liveSegments, noteLiveLag, pollInput, reviveLive, type RunnerHost } from "./live-runner";
-import { controlMessage, partMessage } from "../src/contract/queue";
+import { controlMessage, partMessage } from "../contract/queue";
 import { partTimeoutMs } from "./part-deadline";
 import { RunnerFeed } from "./runner-feed";
 import { type JobState, type PartRow, RunnerStore } from "./runner-store";

@@ -1,4 +1,4 @@
-import type { LiveSegmentInput } from "../src/contract/live";
+import type { LiveSegmentInput } from "../contract/live";
 
 /** The runner's live state: one row, beside the job row. */
 export interface LiveState {

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import type { Acquired, CallOutcome, ProviderHealth } from "../src/contract/provider-slots";
+import type { Acquired, CallOutcome, ProviderHealth } from "../contract/provider-slots";
 
 /** Consecutive failures that open the circuit, and how long it stays open before a trial call. */
 const TRIP_AFTER = 3;

@@ -1,8 +1,8 @@
-import { reportStatusOf, tagStatusOf } from "../src/jobs/status";
-import { isTerminal } from "../src/jobs/status";
-import { formatTimeRan } from "../src/jobs/time";
-import type { JobInit } from "../src/contract/job";
-import type { JobRow } from "../src/db/schema";
+import { reportStatusOf, tagStatusOf } from "../jobs/status";
+import { isTerminal } from "../jobs/status";
+import { formatTimeRan } from "../jobs/time";
+import type { JobInit } from "../contract/job";
+import type { JobRow } from "../db/schema";
 import type { LiveState } from "./live-store";
 import type { JobState } from "./runner-store";
 

@@ -1,6 +1,6 @@
-import type { JobStatus } from "../src/jobs/status";
-import type { JobInit } from "../src/contract/job";
-import type { PartRef } from "../src/contract/part";
+import type { JobStatus } from "../jobs/status";
+import type { JobInit } from "../contract/job";
+import type { PartRef } from "../contract/part";
 
 /** The job row as the runner keeps it in its own SQLite storage. */
 export interface JobState {
