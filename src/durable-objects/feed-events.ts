@@ -1,3 +1,4 @@
+import { migrateStore, type StorageMigration } from "./storage-schema";
 import { progressOf } from "../jobs/status";
 import type { JobState } from "./runner-store";
 
@@ -34,10 +35,16 @@ export function progressData(job: JobState): Record<string, unknown> {
   };
 }
 
+/** Forward migrations of the event log's tables (storage-schema.ts); append, never edit. */
+const EVENT_LOG_MIGRATIONS: StorageMigration[] = [(sql) => sql.exec("CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, body TEXT NOT NULL)")];
+
 /** The runner's event log: its SQLite table, bounded to the last JOB_HISTORY events of the job. */
 export class EventLog {
-  constructor(private readonly sql: SqlStorage) {
-    sql.exec("CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+  private readonly sql: SqlStorage;
+
+  constructor(storage: DurableObjectStorage) {
+    migrateStore(storage, "events", EVENT_LOG_MIGRATIONS);
+    this.sql = storage.sql;
   }
 
   clear(): void {

@@ -1,6 +1,35 @@
 import type { PartRef } from "../contract/part";
-import { groupSegments, type LiveState, type PendingSegment } from "./live-store";
-import { type LiveSegmentInput } from "../contract/live";
+import type { LiveSegmentInput } from "../contract/live";
+
+/*
+ * Pure functions of the live flow: which segments of a playlist answer are new, and how they
+ * group into parts. No storage and no I/O, so they are unit-tested on their own (test/unit).
+ */
+
+/** The runner's live state: one row, beside the job row. */
+export interface LiveState {
+  segment_length_ms: number;
+  max_duration_ms: number | null;
+  target_ms: number;
+  /** Stream time handed to parts so far (what max_duration counts). */
+  covered_ms: number;
+  poll_failures: number;
+  /** No more polling: max_duration reached, the playlist ended, or the job ended. */
+  done: number;
+  next_poll_at: number;
+  last_msn: number | null;
+  last_disc: number | null;
+  /** Wall-clock end of the last segment seen, to continue a playlist without dates. */
+  last_wall_end: number | null;
+  parts_created: number;
+  live_lag_ms: number | null;
+  last_wall_ms: number | null;
+}
+
+export interface PendingSegment extends LiveSegmentInput {
+  wall_ms: number;
+  seen_at: number;
+}
 
 /** What a playlist answer adds: the new segments (with wall-clock times) and where reading got to. */
 export interface Intake {
@@ -80,4 +109,30 @@ export function formParts(pending: PendingSegment[], live: LiveState, stream: st
   }
   const done = ended || (live.max_duration_ms !== null && covered >= live.max_duration_ms);
   return { parts, used, covered, created, done };
+}
+
+/**
+ * Groups pending segments into parts of at least `lengthMs` (a discontinuity closes a group
+ * early: segments across it do not play as one file). With `flush`, a short last group is kept.
+ */
+export function groupSegments(pending: PendingSegment[], lengthMs: number, flush: boolean): PendingSegment[][] {
+  const groups: PendingSegment[][] = [];
+  let current: PendingSegment[] = [];
+  let sum = 0;
+  for (const seg of pending) {
+    if (current.length > 0 && seg.discontinuity !== current[0]!.discontinuity) {
+      groups.push(current);
+      current = [];
+      sum = 0;
+    }
+    current.push(seg);
+    sum += seg.duration_ms;
+    if (sum >= lengthMs) {
+      groups.push(current);
+      current = [];
+      sum = 0;
+    }
+  }
+  if (flush && current.length > 0) groups.push(current);
+  return groups;
 }

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { migrateStore, type StorageMigration } from "./storage-schema";
 import type { Acquired, CallOutcome, ProviderHealth } from "../contract/provider-slots";
 
 /** Consecutive failures that open the circuit, and how long it stays open before a trial call. */
@@ -17,6 +18,18 @@ interface Waiter {
   timer: ReturnType<typeof setTimeout>;
 }
 
+/** Forward migrations of the provider's tables (storage-schema.ts); append, never edit. */
+const PROVIDER_MIGRATIONS: StorageMigration[] = [
+  (sql) => {
+    sql.exec(`CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)`);
+    sql.exec(`CREATE TABLE IF NOT EXISTS minutes (minute INTEGER PRIMARY KEY, calls INTEGER NOT NULL, errors INTEGER NOT NULL)`);
+    sql.exec(`CREATE TABLE IF NOT EXISTS breaker (
+      k INTEGER PRIMARY KEY CHECK (k = 1), consecutive INTEGER NOT NULL DEFAULT 0, open_until INTEGER NOT NULL DEFAULT 0,
+      trial TEXT, last_success_at INTEGER, last_error_at INTEGER, last_error TEXT)`);
+    sql.exec(`INSERT OR IGNORE INTO breaker (k) VALUES (1)`);
+  },
+];
+
 /**
  * One per provider (named by its id): the slots every job shares (leases, so a crashed consumer
  * cannot hold one forever), the circuit breaker, and the health figures. Waiting consumers are
@@ -27,12 +40,7 @@ export class ProviderState extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)`);
-    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS minutes (minute INTEGER PRIMARY KEY, calls INTEGER NOT NULL, errors INTEGER NOT NULL)`);
-    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS breaker (
-      k INTEGER PRIMARY KEY CHECK (k = 1), consecutive INTEGER NOT NULL DEFAULT 0, open_until INTEGER NOT NULL DEFAULT 0,
-      trial TEXT, last_success_at INTEGER, last_error_at INTEGER, last_error TEXT)`);
-    ctx.storage.sql.exec(`INSERT OR IGNORE INTO breaker (k) VALUES (1)`);
+    migrateStore(ctx.storage, "provider", PROVIDER_MIGRATIONS);
   }
 
   /**

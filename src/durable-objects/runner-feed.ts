@@ -21,7 +21,7 @@ export class RunnerFeed {
     private readonly ctx: DurableObjectState,
     private readonly env: Env,
   ) {
-    this.log = new EventLog(ctx.storage.sql);
+    this.log = new EventLog(ctx.storage);
     // Answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }

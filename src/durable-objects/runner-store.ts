@@ -1,4 +1,5 @@
-import type { JobStatus } from "../jobs/status";
+import { migrateStore, type StorageMigration } from "./storage-schema";
+import { isActive, type JobStatus } from "../jobs/status";
 import type { JobInit } from "../contract/job";
 import type { PartRef } from "../contract/part";
 
@@ -36,9 +37,9 @@ export interface PartRow {
   downloaded: number;
 }
 
-/** Thin typed helpers over the object's SQLite storage (the agents SDK's style of SQL helpers). */
-export class RunnerStore {
-  constructor(private readonly sql: SqlStorage) {
+/** Forward migrations of the job and parts tables (storage-schema.ts); append, never edit. */
+const RUNNER_MIGRATIONS: StorageMigration[] = [
+  (sql) => {
     sql.exec(`CREATE TABLE IF NOT EXISTS job (
       k INTEGER PRIMARY KEY CHECK (k = 1), id TEXT NOT NULL, status TEXT NOT NULL, init TEXT NOT NULL,
       total INTEGER NOT NULL DEFAULT 0, downloaded INTEGER NOT NULL DEFAULT 0, tagged INTEGER NOT NULL DEFAULT 0,
@@ -51,6 +52,16 @@ export class RunnerStore {
       attempts INTEGER NOT NULL DEFAULT 0, deadline INTEGER NOT NULL DEFAULT 0, downloaded INTEGER NOT NULL DEFAULT 0)`);
     sql.exec(`CREATE INDEX IF NOT EXISTS parts_by_state ON parts (state, idx)`);
     sql.exec(`CREATE INDEX IF NOT EXISTS parts_by_deadline ON parts (state, deadline)`);
+  },
+];
+
+/** Thin typed helpers over the object's SQLite storage (the agents SDK's style of SQL helpers). */
+export class RunnerStore {
+  private readonly sql: SqlStorage;
+
+  constructor(storage: DurableObjectStorage) {
+    migrateStore(storage, "runner", RUNNER_MIGRATIONS);
+    this.sql = storage.sql;
   }
 
   /** Forgets the job and its parts (the content they belonged to is gone). */
@@ -89,12 +100,27 @@ export class RunnerStore {
   }
 
   /**
+   * The job, if it is `jobId` and in one of `statuses`: what a late, repeated or stale call must
+   * find before it changes anything (the pair may have moved on to another job meanwhile).
+   */
+  jobIn(jobId: string, statuses: readonly JobStatus[]): JobState | null {
+    const job = this.job();
+    return job && job.id === jobId && statuses.includes(job.status) ? job : null;
+  }
+
+  /** The pair's job while it is queued or running. */
+  activeJob(): JobState | null {
+    const job = this.job();
+    return job && isActive(job.status) ? job : null;
+  }
+
+  /**
    * The part, if the job is still running and the part still waits for exactly this dispatch
    * attempt: what a late, repeated or superseded report must find before it changes anything.
    */
   waitingPart(jobId: string, partId: string, attempt: number): { job: JobState; part: PartRow } | null {
-    const job = this.job();
-    if (!job || job.id !== jobId || job.status !== "running") return null;
+    const job = this.jobIn(jobId, ["running"]);
+    if (!job) return null;
     const part = this.part(partId);
     return part && part.state === "inflight" && part.attempts === attempt ? { job, part } : null;
   }
@@ -102,6 +128,11 @@ export class RunnerStore {
   part(id: string): PartRow | null {
     const row = this.sql.exec("SELECT * FROM parts WHERE id = ?", id).toArray()[0];
     return row ? toPart(row) : null;
+  }
+
+  /** Every part of the job, in content order. */
+  allParts(): PartRow[] {
+    return this.sql.exec("SELECT * FROM parts ORDER BY idx").toArray().map(toPart);
   }
 
   /** The next pending parts in content order (indexed: no scan of the whole table). */

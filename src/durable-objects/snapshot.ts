@@ -1,61 +1,46 @@
-import { reportStatusOf, tagStatusOf } from "../jobs/status";
-import { isTerminal } from "../jobs/status";
+import { isTerminal, reportStatusOf, tagStatusOf } from "../jobs/status";
+import { db } from "../db/client";
+import { insertJob, snapshotJob } from "../db/jobs";
+import { endJobReports } from "../tagstore/reports";
 import { formatTimeRan } from "../jobs/time";
 import type { JobInit } from "../contract/job";
 import type { JobRow } from "../db/schema";
-import type { LiveState } from "./live-store";
+import type { LiveState } from "./live-intake";
 import type { JobState } from "./runner-store";
 
 /** The job's first D1 row, written before the start request is answered. */
 export async function insertJobRow(env: Env, init: JobInit): Promise<void> {
-  await env.DB.prepare(
-    `INSERT INTO jobs (id, qid, model, stream, tenant_id, user, title, destination_qid, status, params, tag_status, created_at, snapshot_seq)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, 'Queued', ?, 1)`,
-  )
-    .bind(init.job_id, init.qid, init.model, init.stream, init.tenant_id, init.user, init.title, init.params.destination_qid, JSON.stringify(init.params), init.created_at)
-    .run();
+  await insertJob(db(env), init);
 }
 
 /**
- * Writes the runner's view of the job to D1. Snapshots can race each other (the runner
- * interleaves while it awaits D1), so an older one never overwrites a newer one.
+ * Writes the runner's view of the job to D1 (never over a newer one); once the job ended, the
+ * report in each of its batches says how the run ended, in the same batch of statements.
  */
 export async function writeSnapshot(env: Env, job: JobState, now = Date.now(), live: LiveState | null = null): Promise<void> {
-  const counters = { total: job.total, downloaded: job.downloaded, tagged: job.tagged };
-  const stmts = [
-    env.DB.prepare(
-      `UPDATE jobs SET status = ?, tag_status = ?, error = ?, total_parts = ?, downloaded_parts = ?, tagged_parts = ?,
-         num_warnings = ?, last_warning = ?, started_at = ?, ended_at = ?, live_lag_ms = ?, last_wall_ms = ?, snapshot_seq = ?
-       WHERE id = ? AND snapshot_seq < ?`,
-    ).bind(
-      job.status,
-      tagStatusOf(job.status, counters),
-      job.error,
-      job.total,
-      job.downloaded,
-      job.tagged,
-      job.num_warnings,
-      job.last_warning,
-      job.started_at,
-      job.ended_at,
-      live?.live_lag_ms ?? null,
-      live?.last_wall_ms ?? null,
-      job.seq,
-      job.id,
-      job.seq,
-    ),
-  ];
-  if (isTerminal(job.status)) {
-    // The report in each of the job's batches carries how the run ended.
-    const ran = ((job.ended_at ?? now) - (job.started_at ?? job.init.created_at)) / 1000;
-    stmts.push(
-      env.DB.prepare(`UPDATE batches SET report = json_set(report, '$.job_status', json(?)) WHERE job_id = ?`).bind(
-        JSON.stringify({ status: reportStatusOf(job.status), time_ran: formatTimeRan(ran) }),
-        job.id,
-      ),
-    );
+  const d = db(env);
+  const row = jobRowOf(job, live);
+  const update = snapshotJob(d, job.id, {
+    status: row.status,
+    tag_status: row.tag_status,
+    error: row.error,
+    total_parts: row.total_parts,
+    downloaded_parts: row.downloaded_parts,
+    tagged_parts: row.tagged_parts,
+    num_warnings: row.num_warnings,
+    last_warning: row.last_warning,
+    started_at: row.started_at,
+    ended_at: row.ended_at,
+    live_lag_ms: row.live_lag_ms,
+    last_wall_ms: row.last_wall_ms,
+    snapshot_seq: row.snapshot_seq,
+  });
+  if (!isTerminal(job.status)) {
+    await update;
+    return;
   }
-  await env.DB.batch(stmts);
+  const ran = ((job.ended_at ?? now) - (job.started_at ?? job.init.created_at)) / 1000;
+  await d.batch([update, endJobReports(d, job.id, { status: reportStatusOf(job.status), time_ran: formatTimeRan(ran) })]);
 }
 
 /** The runner's job as a D1 row would hold it (for views built from the runner's own state). */

@@ -1,37 +1,40 @@
 import { DurableObject } from "cloudflare:workers";
-import type { PartRef } from "../contract/part";
 import type { JobInit, PartOutcome, StartResult } from "../contract/job";
-
-import type { FeedEventType } from "./feed-events";
-import { type LiveSegmentInput } from "../contract/live";
-import { LiveStore } from "./live-store";
-import { livePollFailed, liveSegments, noteLiveLag, pollInput, reviveLive, type RunnerHost } from "./live-runner";
+import type { LiveSegmentInput } from "../contract/live";
+import type { PartRef } from "../contract/part";
 import { controlMessage, partMessage } from "../contract/queue";
+import { targetTenantOf } from "../contract/job";
+import { ACTIVE_STATUSES } from "../jobs/status";
+import { uploadedPartsAmong } from "../tagstore/reports";
+import { createBatches } from "../tagstore/write";
+import { Clock } from "./clock";
+import type { FeedEventType } from "./feed-events";
+import { liveLagUpdate, planLiveAnswer, planPollFailure, reviveVerdict } from "./live-plan";
+import { LiveStore } from "./live-store";
 import { partTimeoutMs } from "./part-deadline";
 import { RunnerFeed } from "./runner-feed";
 import { type JobState, type PartRow, RunnerStore } from "./runner-store";
+import { endOfParts, nextAlarmAt, partFailureWarning, PLAN_WATCHDOG_MS, SNAPSHOT_INTERVAL_MS } from "./runner-timers";
 import { insertJobRow, writeSnapshot } from "./snapshot";
-
-/** How long the runner waits for a queued job's plan before sending the plan message again. */
-const PLAN_WATCHDOG_MS = 30_000;
-const SNAPSHOT_INTERVAL_MS = 1_000;
 
 /**
  * One per (content, model). Owns the pair's active job: decides whether a start may start,
  * keeps the state of every part in its SQLite storage, keeps a bounded number of parts in
- * flight, re-dispatches overdue parts, and snapshots progress to D1. It never fetches media or
- * calls providers: while it awaits I/O other events interleave, so every decision is made in
- * synchronous storage calls before the first await.
+ * flight, re-dispatches overdue parts, follows live playlists, and snapshots progress to D1. It
+ * never fetches media or calls providers: while it awaits I/O other events interleave, so every
+ * decision is made in synchronous storage calls before the first await, and checked again after.
  */
 export class TagRunner extends DurableObject<Env> {
+  /** Its time; tests move it forward to let deadlines pass (clock.ts). */
+  readonly clock = new Clock();
   private readonly store: RunnerStore;
   private readonly live: LiveStore;
   private readonly feed: RunnerFeed;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.store = new RunnerStore(ctx.storage.sql);
-    this.live = new LiveStore(ctx.storage.sql);
+    this.store = new RunnerStore(ctx.storage);
+    this.live = new LiveStore(ctx.storage);
     this.feed = new RunnerFeed(ctx, env);
   }
 
@@ -61,10 +64,8 @@ export class TagRunner extends DurableObject<Env> {
 
   /** Starts a job unless one is queued or running for this pair (atomic: no await before the decision). */
   async start(init: JobInit): Promise<StartResult> {
-    const current = this.store.job();
-    if (current && (current.status === "queued" || current.status === "running")) {
-      return { started: false, job_id: current.id, stream: current.init.stream };
-    }
+    const current = this.store.activeJob();
+    if (current) return { started: false, job_id: current.id, stream: current.init.stream };
     this.store.newJob(init);
     this.live.clear();
     this.feed.log.clear();
@@ -72,28 +73,26 @@ export class TagRunner extends DurableObject<Env> {
     try {
       await insertJobRow(this.env, init);
     } catch (e) {
-      this.store.update({ status: "failed", error: "The job could not be recorded", ended_at: Date.now() });
+      this.store.update({ status: "failed", error: "The job could not be recorded", ended_at: this.clock.now() });
       throw e;
     }
-    this.store.markFlushed(1, Date.now());
-    await this.sendPlan(init);
+    this.store.markFlushed(1, this.clock.now());
+    await this.send(controlMessage("plan", init));
     await this.arm();
     return { started: true, job_id: init.job_id };
   }
 
   /** The job's parameters, for the consumer that lists its parts; null once it no longer waits for a plan. */
   async planInput(jobId: string): Promise<JobInit | null> {
-    const job = this.store.job();
-    return job && job.id === jobId && job.status === "queued" ? job.init : null;
+    return this.store.jobIn(jobId, ["queued"])?.init ?? null;
   }
 
   /** The consumer listed the parts to tag (already without those diff-based tagging skips). */
   async planDone(jobId: string, parts: PartRef[]): Promise<void> {
-    const job = this.store.job();
-    if (!job || job.id !== jobId || job.status !== "queued") return; // duplicate or stopped meanwhile
+    if (!this.store.jobIn(jobId, ["queued"])) return; // duplicate or stopped meanwhile
     this.ctx.storage.transactionSync(() => {
       this.store.insertParts(parts);
-      this.store.update({ status: "running", total: parts.length, started_at: Date.now() });
+      this.store.update({ status: "running", total: parts.length, started_at: this.clock.now() });
     });
     this.emit("job.running");
     if (parts.length === 0) return this.finish("succeeded");
@@ -104,8 +103,8 @@ export class TagRunner extends DurableObject<Env> {
 
   /** Listing the content failed; answers whether the consumer should try again. */
   async planFailed(jobId: string, error: string, transient: boolean): Promise<"retry" | "failed" | "ignored"> {
-    const job = this.store.job();
-    if (!job || job.id !== jobId || job.status !== "queued") return "ignored";
+    const job = this.store.jobIn(jobId, ["queued"]);
+    if (!job) return "ignored";
     const attempts = job.plan_attempts + 1;
     if (transient && attempts <= job.init.params.max_fetch_retries) {
       this.store.update({ plan_attempts: attempts, last_warning: error });
@@ -117,17 +116,15 @@ export class TagRunner extends DurableObject<Env> {
 
   /** The consumer asks before working on a part: stopped jobs and finished parts need no work. */
   async claim(jobId: string, partId: string): Promise<JobInit | null> {
-    const job = this.store.job();
-    if (!job || job.id !== jobId || job.status !== "running") return null;
-    return this.store.part(partId)?.state === "inflight" ? job.init : null;
+    const job = this.store.jobIn(jobId, ["running"]);
+    return job && this.store.part(partId)?.state === "inflight" ? job.init : null;
   }
 
   /** The part's media is in R2. */
   async partFetched(jobId: string, partId: string): Promise<void> {
-    const job = this.store.job();
-    if (!job || job.id !== jobId || job.status !== "running") return;
-    const part = this.store.part(partId);
-    if (!part || part.state !== "inflight" || part.downloaded) return;
+    const job = this.store.jobIn(jobId, ["running"]);
+    const part = job && this.store.part(partId);
+    if (!job || !part || part.state !== "inflight" || part.downloaded) return;
     this.store.setPart(partId, { downloaded: 1 });
     this.store.update({ downloaded: job.downloaded + 1 });
     this.progress();
@@ -141,7 +138,7 @@ export class TagRunner extends DurableObject<Env> {
    */
   async partAccepted(jobId: string, partId: string, attempt: number, waitMs: number): Promise<void> {
     if (!this.store.waitingPart(jobId, partId, attempt)) return;
-    this.store.setPart(partId, { deadline: Date.now() + waitMs });
+    this.store.setPart(partId, { deadline: this.clock.now() + waitMs });
     await this.arm();
   }
 
@@ -152,8 +149,8 @@ export class TagRunner extends DurableObject<Env> {
   async partDeferred(jobId: string, partId: string, attempt: number, delaySeconds: number): Promise<void> {
     const waiting = this.store.waitingPart(jobId, partId, attempt);
     if (!waiting) return;
-    this.store.setPart(partId, { deadline: Date.now() + delaySeconds * 1000 + partTimeoutMs(waiting.job.init) });
-    await this.env.PARTS.send(partMessage(waiting.job.init, waiting.part.ref, attempt), { delaySeconds });
+    this.store.setPart(partId, { deadline: this.clock.now() + delaySeconds * 1000 + partTimeoutMs(waiting.job.init) });
+    await this.send(partMessage(waiting.job.init, waiting.part.ref, attempt), delaySeconds);
     await this.arm();
   }
 
@@ -169,12 +166,12 @@ export class TagRunner extends DurableObject<Env> {
 
   /** The part's result. Recorded once: a repeated report changes nothing. */
   async partDone(jobId: string, partId: string, outcome: PartOutcome): Promise<void> {
-    const job = this.store.job();
-    if (!job || job.id !== jobId || job.status !== "running") return;
-    const part = this.store.part(partId);
-    if (!part || part.state !== "inflight") return;
+    const job = this.store.jobIn(jobId, ["running"]);
+    const part = job && this.store.part(partId);
+    if (!job || !part || part.state !== "inflight") return;
     if (outcome.ok) {
-      if (part.ref.live) noteLiveLag(this.host(), part.ref);
+      const live = part.ref.live && this.live.get();
+      if (live) this.live.update(liveLagUpdate(live, part.ref, this.clock.now()));
       this.store.setPart(partId, { state: "done", downloaded: 1 });
       this.store.update({ tagged: job.tagged + 1, downloaded: job.downloaded + (part.downloaded ? 0 : 1), inflight: job.inflight - 1 });
       if (outcome.tags > 0) {
@@ -185,19 +182,12 @@ export class TagRunner extends DurableObject<Env> {
       await this.redispatch(job, part, outcome.error);
       return;
     } else {
-      // A live segment that is gone by the time it is fetched left the origin's window unseen.
-      const warning =
-        outcome.stage === "fetch"
-          ? part.ref.live
-            ? `Missed segment ${part.ref.live.msns[0]}`
-            : `Failed to download part ${partId}: ${outcome.error}`
-          : `Failed to tag part ${partId}: ${outcome.error}`;
       this.store.setPart(partId, { state: "failed" });
       this.store.update({
         failed: job.failed + 1,
         inflight: job.inflight - 1,
         num_warnings: job.num_warnings + 1,
-        last_warning: warning,
+        last_warning: partFailureWarning(part.ref, outcome),
         ...(outcome.stage === "tag" ? { last_tag_error: outcome.error } : {}),
       });
     }
@@ -207,47 +197,82 @@ export class TagRunner extends DurableObject<Env> {
 
   /** The live job's parameters for the consumer that reads its playlist; null once it no longer polls. */
   async pollInput(jobId: string): Promise<JobInit | null> {
-    return pollInput(this.host(), jobId);
+    const job = this.store.jobIn(jobId, ACTIVE_STATUSES);
+    if (!job || job.init.params.scope.type !== "livestream" || this.live.get()?.done) return null;
+    return job.init;
   }
 
   /**
-   * What the live playlist holds now (live-runner.ts): new segments become parts of
-   * segment_length, dispatched as they form. Repeated or stale answers change nothing.
+   * What the live playlist holds now: the plan (live-plan.ts) says which segments are new and
+   * which parts they form; parts an earlier run tagged are left out unless replace. Repeated or
+   * stale answers change nothing; the first answer starts the job at the live edge.
    */
   async liveSegments(jobId: string, segments: LiveSegmentInput[], targetMs: number, ended: boolean): Promise<void> {
-    return liveSegments(this.host(), jobId, segments, targetMs, ended);
+    const job = this.store.jobIn(jobId, ACTIVE_STATUSES);
+    if (!job) return;
+    const before = this.live.get();
+    const plan = planLiveAnswer(job, before, before ? this.live.pending() : [], segments, targetMs, ended, this.clock.now());
+    if (!plan) return;
+    this.ctx.storage.transactionSync(() => {
+      if (plan.starts) this.store.update({ status: "running", started_at: this.clock.now() });
+      this.live.put(plan.live);
+      for (const seg of plan.pendingAdded) this.live.addPending(seg);
+      this.live.dropPending(plan.pendingDropped);
+      if (plan.missed) this.store.update({ num_warnings: job.num_warnings + plan.missed.count, last_warning: plan.missed.warning });
+    });
+    if (plan.starts) this.emit("job.running");
+    if (plan.missed) console.warn(`job ${job.id}: ${plan.missed.count} live segment(s) missed, up to ${plan.missed.warning}`);
+
+    let fresh = plan.parts;
+    if (fresh.length > 0 && !job.init.params.replace) {
+      const track = job.init.tracks[0]!.name;
+      const tagged = await uploadedPartsAmong(this.env, { tenant: targetTenantOf(job.init), qid: job.init.target_qid }, track, fresh.map((p) => p.id));
+      fresh = fresh.filter((p) => !tagged.has(p.id));
+    }
+    if (fresh.length > 0) await createBatches(this.env, job.init, fresh);
+    // Other events ran while D1 answered: a job stopped meanwhile takes no new parts.
+    const current = this.store.jobIn(jobId, ["running"]);
+    if (!current) return;
+    if (fresh.length > 0) {
+      this.store.insertParts(fresh);
+      this.store.update({ total: current.total + fresh.length });
+    }
+    if (fresh.length > 0 || plan.missed) this.progress();
+    await this.afterPart();
+    await this.flush(plan.starts);
+    await this.arm();
   }
 
   /** The playlist could not be read: try again later, or fail after max_fetch_retries in a row. */
   async livePollFailed(jobId: string, error: string): Promise<void> {
-    return livePollFailed(this.host(), jobId, error);
+    const job = this.store.jobIn(jobId, ACTIVE_STATUSES);
+    const plan = job && planPollFailure(job, this.live.get(), error, this.clock.now());
+    if (!plan) return;
+    if ("fail" in plan) {
+      this.store.cancelOpenParts();
+      return this.finish("failed", plan.fail);
+    }
+    this.live.put(plan.live);
+    this.store.update({ last_warning: plan.warning });
+    await this.flush(false);
+    await this.arm();
   }
 
-  /** The cron's check on a live job: re-arms an alarm that is missing or late. */
+  /** The cron's check on a live job: re-arms an alarm that is missing or late (the runner's only clock). */
   async reviveLive(jobId: string): Promise<"ok" | "rearmed" | "not-live"> {
-    return reviveLive(this.host(), jobId);
-  }
-
-  /** What live-runner.ts may use of the runner. */
-  private host(): RunnerHost {
-    return {
-      env: this.env,
-      storage: this.ctx.storage,
-      store: this.store,
-      live: this.live,
-      emit: (type) => this.emit(type),
-      progress: () => this.progress(),
-      afterPart: () => this.afterPart(),
-      flush: (force) => this.flush(force),
-      arm: () => this.arm(),
-      finish: (status, error) => this.finish(status, error),
-    };
+    const job = this.store.jobIn(jobId, ACTIVE_STATUSES);
+    if (!job || job.init.params.scope.type !== "livestream") return "not-live";
+    const live = this.live.get();
+    if (reviveVerdict(live, await this.ctx.storage.getAlarm(), this.clock.now()) === "ok") return "ok";
+    if (live && !live.done) this.live.update({ next_poll_at: this.clock.now() });
+    await this.ctx.storage.setAlarm(Date.now());
+    return "rearmed";
   }
 
   /** Stops the pair's active job, if any; answers its id. */
   async stop(): Promise<string | null> {
-    const job = this.store.job();
-    if (!job || (job.status !== "queued" && job.status !== "running")) return null;
+    const job = this.store.activeJob();
+    if (!job) return null;
     this.store.cancelOpenParts();
     await this.finish("cancelled");
     return job.id;
@@ -259,8 +284,7 @@ export class TagRunner extends DurableObject<Env> {
    * while a job is active.
    */
   async forget(): Promise<boolean> {
-    const job = this.store.job();
-    if (job && (job.status === "queued" || job.status === "running")) return false;
+    if (this.store.activeJob()) return false;
     this.store.clear();
     this.live.clear();
     this.feed.log.clear();
@@ -277,48 +301,48 @@ export class TagRunner extends DurableObject<Env> {
     return rest;
   }
 
-  /** Watchdog and throttle: re-dispatches overdue parts, re-sends a lost plan, writes the pending snapshot. */
+  /** The job's parts by state, and each part's dispatch attempts (tests and diagnostics). */
+  async parts(): Promise<Array<Pick<PartRow, "id" | "state" | "attempts">>> {
+    return this.store.allParts().map(({ id, state, attempts }) => ({ id, state, attempts }));
+  }
+
+  /** Watchdog and throttle: re-dispatches overdue parts, re-sends a lost plan, polls live playlists, writes the pending snapshot. */
   override async alarm(): Promise<void> {
-    const job = this.store.job();
-    if (!job) return;
-    const now = Date.now();
+    const job = this.store.activeJob();
+    if (!job) {
+      // An ended job may still owe D1 its last snapshot.
+      await this.flush(true);
+      return this.arm();
+    }
+    const now = this.clock.now();
     const due = this.feed.nextProgressAt();
-    if (due !== null && due <= now && (job.status === "queued" || job.status === "running")) this.progress();
+    if (due !== null && due <= now) this.progress();
     if (job.status === "queued" && now - job.init.created_at >= PLAN_WATCHDOG_MS) {
       const attempts = job.plan_attempts + 1;
-      if (attempts > job.init.params.max_fetch_retries + 1) {
-        await this.finish("failed", "Listing the content's parts did not complete");
-        return;
-      }
+      if (attempts > job.init.params.max_fetch_retries + 1) return this.finish("failed", "Listing the content's parts did not complete");
       this.store.update({ plan_attempts: attempts });
-      await this.sendPlan(job.init);
+      await this.send(controlMessage("plan", job.init));
     }
     const live = this.live.get();
-    if ((job.status === "queued" || job.status === "running") && live && !live.done && now >= live.next_poll_at) {
+    if (live && !live.done && now >= live.next_poll_at) {
       // The next look is due; if its answer is lost the same time comes round again.
       this.live.update({ next_poll_at: now + Math.max(live.target_ms, 1000) });
-      await this.sendPoll(job.init);
+      await this.send(controlMessage("poll", job.init));
     }
     if (job.status === "running") {
       for (const part of this.store.overdue(now, 100)) {
-        const fresh = this.store.job()!;
-        if (part.attempts <= fresh.init.params.max_fetch_retries) {
-          await this.redispatch(fresh, part, "result overdue");
-        } else {
-          await this.partDone(job.id, part.id, { ok: false, stage: "tag", transient: false, error: "no result before the deadline" });
-        }
+        const fresh = this.store.jobIn(job.id, ["running"]);
+        if (!fresh) break;
+        if (part.attempts <= fresh.init.params.max_fetch_retries) await this.redispatch(fresh, part, "result overdue");
+        else await this.partDone(job.id, part.id, { ok: false, stage: "tag", transient: false, error: "no result before the deadline" });
       }
     }
     await this.flush(true);
     await this.arm();
   }
 
-  private async sendPoll(init: JobInit): Promise<void> {
-    await this.env.PARTS.send(controlMessage("poll", init));
-  }
-
-  private async sendPlan(init: JobInit): Promise<void> {
-    await this.env.PARTS.send(controlMessage("plan", init));
+  private async send(message: ReturnType<typeof controlMessage> | ReturnType<typeof partMessage>, delaySeconds?: number): Promise<void> {
+    await this.env.PARTS.send(message, delaySeconds === undefined ? undefined : { delaySeconds });
   }
 
   /** Sends pending parts until the job has `concurrency` parts in flight. */
@@ -327,7 +351,7 @@ export class TagRunner extends DurableObject<Env> {
     if (job.status !== "running") return;
     const next = this.store.nextPending(job.init.concurrency - job.inflight);
     if (next.length === 0) return;
-    const deadline = Date.now() + partTimeoutMs(job.init);
+    const deadline = this.clock.now() + partTimeoutMs(job.init);
     for (const p of next) this.store.setPart(p.id, { state: "inflight", deadline, attempts: p.attempts + 1 });
     this.store.update({ inflight: job.inflight + next.length });
     await this.env.PARTS.sendBatch(next.map((p) => ({ body: partMessage(job.init, p.ref, p.attempts + 1) })));
@@ -337,27 +361,21 @@ export class TagRunner extends DurableObject<Env> {
   private async redispatch(job: JobState, part: PartRow, reason: string): Promise<void> {
     const attempt = part.attempts + 1;
     const delaySeconds = Math.min(30, 2 ** (attempt - 2));
-    this.store.setPart(part.id, { attempts: attempt, deadline: Date.now() + delaySeconds * 1000 + partTimeoutMs(job.init) });
+    this.store.setPart(part.id, { attempts: attempt, deadline: this.clock.now() + delaySeconds * 1000 + partTimeoutMs(job.init) });
     console.warn(`job ${job.id}: retrying part ${part.id} (attempt ${attempt}): ${reason}`);
-    await this.env.PARTS.send(partMessage(job.init, part.ref, attempt), { delaySeconds });
+    await this.send(partMessage(job.init, part.ref, attempt), delaySeconds);
     await this.arm();
   }
 
   private async afterPart(): Promise<void> {
-    const job = this.store.job()!;
-    const live = this.live.get();
-    const liveGoesOn = job.init.params.scope.type === "livestream" && (!live || !live.done);
-    if (!liveGoesOn && job.inflight === 0 && this.store.nextPending(1).length === 0) {
-      // Every part ended: the job fails only if the model failed on every part it was given.
-      const modelFailedAll = job.tagged === 0 && job.failed > 0 && job.last_tag_error !== null;
-      return modelFailedAll ? this.finish("failed", job.last_tag_error) : this.finish("succeeded");
-    }
+    const end = endOfParts(this.store.job()!, this.live.get(), this.store.nextPending(1).length > 0);
+    if (end) return end.status === "failed" ? this.finish("failed", end.error) : this.finish("succeeded");
     await this.fill();
     await this.flush(false);
   }
 
   private async finish(status: "succeeded" | "failed" | "cancelled", error: string | null = null): Promise<void> {
-    this.store.update({ status, error, ended_at: Date.now(), inflight: 0 });
+    this.store.update({ status, error, ended_at: this.clock.now(), inflight: 0 });
     if (this.live.get()) this.live.update({ done: 1 });
     this.emit(`job.${status}`, { error });
     await this.flush(true);
@@ -368,7 +386,7 @@ export class TagRunner extends DurableObject<Env> {
   private async flush(force: boolean): Promise<void> {
     const job = this.store.job();
     if (!job || !job.dirty) return;
-    const now = Date.now();
+    const now = this.clock.now();
     if (!force && now - job.last_flush < SNAPSHOT_INTERVAL_MS) {
       await this.arm();
       return;
@@ -382,24 +400,15 @@ export class TagRunner extends DurableObject<Env> {
     }
   }
 
-  /** One alarm serves every timer: the plan watchdog, part deadlines and the snapshot throttle. */
+  /** One alarm serves every timer: the plan watchdog, part deadlines, live polls and the snapshot throttle. */
   private async arm(): Promise<void> {
     const job = this.store.job();
     if (!job) return;
-    const times: number[] = [];
-    if (job.status === "queued") times.push(job.init.created_at + PLAN_WATCHDOG_MS * (job.plan_attempts + 1));
-    if (job.status === "running") {
-      const d = this.store.earliestDeadline();
-      if (d !== null) times.push(d);
-    }
-    const live = this.live.get();
-    if ((job.status === "queued" || job.status === "running") && live && !live.done) times.push(live.next_poll_at);
-    if (job.dirty) times.push(job.last_flush + SNAPSHOT_INTERVAL_MS);
-    const progressAt = this.feed.nextProgressAt();
-    if (progressAt !== null) times.push(progressAt);
-    if (times.length === 0) return;
-    const at = Math.max(Date.now(), Math.min(...times));
+    const due = nextAlarmAt(job, this.live.get(), this.store.earliestDeadline(), this.feed.nextProgressAt());
+    if (due === null) return;
+    const now = this.clock.now();
+    const at = Math.max(now, due);
     const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at || current < Date.now()) await this.ctx.storage.setAlarm(at);
+    if (current === null || current > at || current < now) await this.ctx.storage.setAlarm(at);
   }
 }

@@ -1,6 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
+import { migrateStore, type StorageMigration } from "./storage-schema";
 import { FEED_SNAPSHOT_JOBS } from "../limits";
-import type { JobRow } from "../db/schema";
+import { db } from "../db/client";
+import { recentTenantJobs } from "../db/jobs";
 import { jobStatusView } from "../jobs/view";
 import type { FeedEvent } from "./feed-events";
 
@@ -16,6 +18,11 @@ const matches = (f: Filter, e: Pick<FeedEvent, "qid" | "model">) => (!f.qid || f
 /** One tag per filter: "q:<qid>|m:<model>" with empty parts for what is not filtered. */
 const filterTag = (qid?: string, model?: string) => `q:${qid ?? ""}|m:${model ?? ""}`;
 
+/** Forward migrations of the feed's tables (storage-schema.ts); append, never edit. */
+const FEED_MIGRATIONS: StorageMigration[] = [
+  (sql) => sql.exec("CREATE TABLE IF NOT EXISTS feed (feed_seq INTEGER PRIMARY KEY AUTOINCREMENT, qid TEXT NOT NULL, model TEXT NOT NULL, body TEXT NOT NULL)"),
+];
+
 /**
  * One per tenant: the feed of every job in the tenant (`GET /feed`). TagRunners publish their
  * events here; sockets are accepted with the Hibernation API, so an idle feed costs nothing and
@@ -25,7 +32,7 @@ const filterTag = (qid?: string, model?: string) => `q:${qid ?? ""}|m:${model ??
 export class TenantFeed extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS feed (feed_seq INTEGER PRIMARY KEY AUTOINCREMENT, qid TEXT NOT NULL, model TEXT NOT NULL, body TEXT NOT NULL)");
+    migrateStore(ctx.storage, "feed", FEED_MIGRATIONS);
     // Answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
@@ -94,12 +101,7 @@ export class TenantFeed extends DurableObject<Env> {
    */
   private async snapshot(tenant: string, f: Filter): Promise<{ jobs: ReturnType<typeof jobStatusView>[]; more: boolean }> {
     const now = Date.now();
-    const { results } = await this.env.DB.prepare(
-      `SELECT * FROM jobs WHERE tenant_id = ? AND deleted_at IS NULL AND (status IN ('queued', 'running') OR ended_at > ?)
-         ${f.qid ? "AND qid = ?" : ""} ${f.model ? "AND model = ?" : ""} ORDER BY created_at DESC LIMIT ?`,
-    )
-      .bind(tenant, now - 3_600_000, ...(f.qid ? [f.qid] : []), ...(f.model ? [f.model] : []), FEED_SNAPSHOT_JOBS + 1)
-      .all<JobRow>();
+    const results = await recentTenantJobs(db(this.env), tenant, now - 3_600_000, f, FEED_SNAPSHOT_JOBS + 1);
     return { jobs: results.slice(0, FEED_SNAPSHOT_JOBS).map((r) => jobStatusView(r, now)), more: results.length > FEED_SNAPSHOT_JOBS };
   }
 }

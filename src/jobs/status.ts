@@ -5,6 +5,14 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 export const ACTIVE_STATUSES: readonly JobStatus[] = ["queued", "running"];
 export const TERMINAL_STATUSES: readonly JobStatus[] = ["succeeded", "failed", "cancelled"];
 
+/** Queued or running: the pair's one active job. */
+export function isActive(status: JobStatus): boolean {
+  return ACTIVE_STATUSES.includes(status);
+}
+
+/** ACTIVE_STATUSES as an SQL list, for `status IN (…)`. */
+export const ACTIVE_STATUSES_SQL = ACTIVE_STATUSES.map((s) => `'${s}'`).join(", ");
+
 export function isTerminal(status: JobStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
 }

@@ -1,0 +1,43 @@
+import type { PartOutcome } from "../contract/job";
+import type { PartRef } from "../contract/part";
+import { isActive } from "../jobs/status";
+import type { LiveState } from "./live-intake";
+import type { JobState } from "./runner-store";
+
+/*
+ * The TagRunner's decisions that need no storage: when its one alarm must fire, what a failed
+ * part's warning says, and how a job ends once no part is left. Pure, so unit-tested.
+ */
+
+/** How long the runner waits for a queued job's plan before sending the plan message again. */
+export const PLAN_WATCHDOG_MS = 30_000;
+/** Progress snapshots to D1 at most this often. */
+export const SNAPSHOT_INTERVAL_MS = 1_000;
+
+/** The earliest time any timer is due (plan watchdog, part deadlines, live poll, snapshot, progress), or null for none. */
+export function nextAlarmAt(job: JobState, live: LiveState | null, earliestDeadline: number | null, progressAt: number | null): number | null {
+  const times: number[] = [];
+  if (job.status === "queued") times.push(job.init.created_at + PLAN_WATCHDOG_MS * (job.plan_attempts + 1));
+  if (job.status === "running" && earliestDeadline !== null) times.push(earliestDeadline);
+  if (isActive(job.status) && live && !live.done) times.push(live.next_poll_at);
+  if (job.dirty) times.push(job.last_flush + SNAPSHOT_INTERVAL_MS);
+  if (progressAt !== null) times.push(progressAt);
+  return times.length === 0 ? null : Math.min(...times);
+}
+
+/** The job's warning for a part that failed for good. A live segment gone when fetched left the origin's window unseen. */
+export function partFailureWarning(part: PartRef, outcome: Extract<PartOutcome, { ok: false }>): string {
+  if (outcome.stage === "tag") return `Failed to tag part ${part.id}: ${outcome.error}`;
+  return part.live ? `Missed segment ${part.live.msns[0]}` : `Failed to download part ${part.id}: ${outcome.error}`;
+}
+
+/**
+ * Once every part ended: the job fails only if the model failed on every part it was given
+ * (then with the model's last error); null while parts remain or a live job reads on.
+ */
+export function endOfParts(job: JobState, live: LiveState | null, pendingLeft: boolean): { status: "succeeded" } | { status: "failed"; error: string } | null {
+  const liveGoesOn = job.init.params.scope.type === "livestream" && (!live || !live.done);
+  if (liveGoesOn || job.inflight > 0 || pendingLeft) return null;
+  const modelFailedAll = job.tagged === 0 && job.failed > 0 && job.last_tag_error !== null;
+  return modelFailedAll ? { status: "failed", error: job.last_tag_error! } : { status: "succeeded" };
+}
