@@ -3,7 +3,7 @@ import { runLoudness } from "./loudness";
 import { runOcr } from "./ocr";
 import { runShot } from "./shot";
 import { runSilence } from "./silence";
-import { REFERENCE_MODELS } from "./specs";
+import { REFERENCE_MODELS } from "../../src/providers/reference-models";
 import type { ReferenceModel } from "./types";
 
 const RUNNERS: Record<string, ReferenceModel["run"]> = { shot: runShot, ocr: runOcr, black: runBlack, silence: runSilence, loudness: runLoudness };

@@ -1,6 +1,6 @@
 import type { ProviderTag } from "../../src/providers/types";
 import type { MediaInput } from "../ffmpeg";
-import type { ReferenceModelSpec } from "./specs";
+import type { ReferenceModelSpec } from "../../src/providers/reference-models";
 
 /** A tag in the provider protocol: times in ms relative to the part. */
 export type Tag = ProviderTag;

@@ -1,7 +1,15 @@
-import { and, count, desc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
-import type { JobStatus } from "../jobs/status";
+import { and, count, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import type { JobInit } from "../contract/job";
+import { ACTIVE_STATUSES, type JobStatus } from "../jobs/status";
 import type { Db } from "./client";
-import { jobs } from "./schema";
+import { type JobRow, jobs } from "./schema";
+
+/*
+ * Every query of the `jobs` table. The row is a snapshot for queries: the pair's TagRunner is
+ * the authority on a job while it runs (see docs/ARCHITECTURE.md).
+ */
+
+const active = () => inArray(jobs.status, [...ACTIVE_STATUSES]);
 
 export interface JobFilter {
   qid?: string;
@@ -46,4 +54,87 @@ export async function getJob(d: Db, id: string) {
 
 export async function softDeleteJob(d: Db, id: string): Promise<void> {
   await d.update(jobs).set({ deleted_at: Date.now() }).where(eq(jobs.id, id));
+}
+
+/** The job's first row, written by its runner before the start request is answered. */
+export async function insertJob(d: Db, init: JobInit): Promise<void> {
+  await d.insert(jobs).values({
+    id: init.job_id,
+    qid: init.qid,
+    model: init.model,
+    stream: init.stream,
+    tenant_id: init.tenant_id,
+    user: init.user,
+    title: init.title,
+    destination_qid: init.params.destination_qid,
+    status: "queued",
+    params: JSON.stringify(init.params),
+    tag_status: "Queued",
+    created_at: init.created_at,
+    snapshot_seq: 1,
+  });
+}
+
+export type JobSnapshot = Pick<
+  JobRow,
+  "status" | "tag_status" | "error" | "total_parts" | "downloaded_parts" | "tagged_parts" | "num_warnings" | "last_warning" | "started_at" | "ended_at" | "live_lag_ms" | "last_wall_ms" | "snapshot_seq"
+>;
+
+/**
+ * The runner's view of a job, as one statement to batch with others. Snapshots can race each
+ * other (the runner interleaves while it awaits D1), so an older one never overwrites a newer one.
+ */
+export function snapshotJob(d: Db, id: string, snap: JobSnapshot) {
+  return d
+    .update(jobs)
+    .set(snap)
+    .where(and(eq(jobs.id, id), lt(jobs.snapshot_seq, snap.snapshot_seq)));
+}
+
+/** The models with an active job on the content, by D1 (each pair's runner has the last word). */
+export async function activeModels(d: Db, qid: string, model?: string): Promise<string[]> {
+  const rows = await d
+    .selectDistinct({ model: jobs.model })
+    .from(jobs)
+    .where(and(eq(jobs.qid, qid), active(), isNull(jobs.deleted_at), model ? eq(jobs.model, model) : undefined));
+  return rows.map((r) => r.model);
+}
+
+/** Every model that ever ran on the content (deleted jobs too: their runners still hold state). */
+export async function modelsRunOn(d: Db, qid: string): Promise<string[]> {
+  return (await d.selectDistinct({ model: jobs.model }).from(jobs).where(eq(jobs.qid, qid))).map((r) => r.model);
+}
+
+/** Live jobs D1 calls active, for the cron's check on their runners. */
+export async function activeLiveJobs(d: Db) {
+  return d
+    .select({ id: jobs.id, qid: jobs.qid, model: jobs.model, created_at: jobs.created_at })
+    .from(jobs)
+    .where(and(active(), isNull(jobs.deleted_at), sql`json_extract(${jobs.params}, '$.scope.type') = 'livestream'`));
+}
+
+/** Ends an active job in D1 with the reason; the jump in snapshot_seq keeps a late snapshot from undoing it. */
+export async function failActiveJob(d: Db, id: string, error: string, now: number): Promise<void> {
+  await d
+    .update(jobs)
+    .set({ status: "failed", tag_status: "Failed", error, ended_at: now, snapshot_seq: sql`${jobs.snapshot_seq} + 1000000` })
+    .where(and(eq(jobs.id, id), active()));
+}
+
+/** A tenant's jobs that are active or ended after `endedAfter`, newest first (a feed's snapshot). */
+export async function recentTenantJobs(d: Db, tenant: string, endedAfter: number, f: { qid?: string; model?: string }, limit: number): Promise<JobRow[]> {
+  return d
+    .select()
+    .from(jobs)
+    .where(
+      and(
+        eq(jobs.tenant_id, tenant),
+        isNull(jobs.deleted_at),
+        or(active(), gt(jobs.ended_at, endedAfter)),
+        f.qid ? eq(jobs.qid, f.qid) : undefined,
+        f.model ? eq(jobs.model, f.model) : undefined,
+      ),
+    )
+    .orderBy(desc(jobs.created_at))
+    .limit(limit);
 }

@@ -1,5 +1,6 @@
 // Mirrors migrations/ (the only schema source for D1); used for typed queries.
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { JOB_STATUSES } from "../jobs/status";
 
 export const tenants = sqliteTable("tenants", {
   id: text("id").primaryKey(),
@@ -45,7 +46,7 @@ export const jobs = sqliteTable("jobs", {
   user: text("user").notNull(),
   title: text("title").notNull(),
   destination_qid: text("destination_qid").notNull(),
-  status: text("status", { enum: ["queued", "running", "succeeded", "failed", "cancelled"] }).notNull(),
+  status: text("status", { enum: JOB_STATUSES }).notNull(),
   params: text("params").notNull(),
   error: text("error"),
   tag_status: text("tag_status"),

@@ -1,4 +1,6 @@
 import { runnerFor } from "../contract/runner";
+import { db } from "../db/client";
+import { activeLiveJobs, failActiveJob } from "../db/jobs";
 
 /**
  * The cron trigger (every minute): every live job D1 says is active gets its runner checked. A
@@ -7,10 +9,7 @@ import { runnerFor } from "../contract/runner";
  * Cron runs can repeat or overlap: a check on a healthy runner changes nothing.
  */
 export async function scheduled(_controller: ScheduledController, env: Env, _ctx?: ExecutionContext): Promise<void> {
-  const { results } = await env.DB.prepare(
-    `SELECT id, qid, model, created_at FROM jobs
-     WHERE status IN ('queued', 'running') AND deleted_at IS NULL AND json_extract(params, '$.scope.type') = 'livestream'`,
-  ).all<{ id: string; qid: string; model: string; created_at: number }>();
+  const results = await activeLiveJobs(db(env));
   await Promise.all(
     results.map(async (job) => {
       let verdict: "ok" | "rearmed" | "not-live";
@@ -32,11 +31,7 @@ export async function scheduled(_controller: ScheduledController, env: Env, _ctx
 
 const ORPHAN_AFTER_MS = 120_000;
 
-/** Ends the job in D1 with the reason; the jump in snapshot_seq keeps a late snapshot from undoing it. */
+/** Ends the job in D1 with the reason (a late snapshot from the runner cannot undo it). */
 async function markFailed(env: Env, jobId: string, error: string): Promise<void> {
-  await env.DB.prepare(
-    `UPDATE jobs SET status = 'failed', tag_status = 'Failed', error = ?, ended_at = ?, snapshot_seq = snapshot_seq + 1000000 WHERE id = ? AND status IN ('queued', 'running')`,
-  )
-    .bind(error, Date.now(), jobId)
-    .run();
+  await failActiveJob(db(env), jobId, error, Date.now());
 }

@@ -5,7 +5,8 @@ import { getContent } from "../db/contents";
 import { targetTenantOf } from "../contract/job";
 import { planParts } from "../sources/registry";
 import { FetchError } from "../sources/safe-fetch";
-import { createBatches, uploadedParts } from "../tagstore/write";
+import { uploadedParts } from "../tagstore/reports";
+import { createBatches } from "../tagstore/write";
 import { pollLive } from "./live-poll";
 import type { Outcome } from "./outcome";
 

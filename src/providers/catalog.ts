@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { models } from "../db/schema";
 import { providersOf } from "./identity";
-import { REFERENCE_MODELS } from "../../reference-provider/models/specs";
+import { REFERENCE_MODELS } from "./reference-models";
 import type { ModelDefinition, TrackInfo } from "./types";
 import { WORKERS_AI_MODELS } from "./workers-ai/catalog";
 import { workersAiUnavailable } from "./workers-ai/run";

@@ -1,6 +1,10 @@
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { batches } from "../db/schema";
 import { reportStatusOf, type JobStatus } from "../jobs/status";
 import { formatTimeRan, isoTime } from "../jobs/time";
 import type { ContentRef } from "./read";
+import { chunk } from "./write";
 
 /** |∪ tagged_sources| / |∪ all_sources| over every report of a (content, track). */
 async function trackCoverage(env: Env, content: ContentRef, track: string): Promise<{ all: number; tagged: number }> {
@@ -81,4 +85,34 @@ export async function modelTagStatus(env: Env, content: ContentRef, model: strin
     summary: { model, track, last_run: isoTime(results[results.length - 1]!.timestamp), tagging_progress: fraction(coverage), num_content_parts: coverage.all },
     jobs,
   };
+}
+
+/** Parts already uploaded by earlier runs on this (content, track): what diff-based tagging skips. */
+export async function uploadedParts(env: Env, content: ContentRef, track: string): Promise<Set<string>> {
+  const { results } = await env.DB.prepare("SELECT DISTINCT part_id FROM report_parts WHERE tenant_id = ? AND qid = ? AND track = ? AND uploaded = 1")
+    .bind(content.tenant, content.qid, track)
+    .all<{ part_id: string }>();
+  return new Set(results.map((r) => r.part_id));
+}
+
+/** Which of these parts earlier runs uploaded on (content, track): a lookup by id, never a scan of the history. */
+export async function uploadedPartsAmong(env: Env, content: ContentRef, track: string, ids: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const group of chunk(ids, 90)) {
+    const { results } = await env.DB.prepare(
+      `SELECT DISTINCT part_id FROM report_parts WHERE tenant_id = ? AND qid = ? AND track = ? AND uploaded = 1 AND part_id IN (${group.map(() => "?").join(", ")})`,
+    )
+      .bind(content.tenant, content.qid, track, ...group)
+      .all<{ part_id: string }>();
+    for (const row of results) found.add(row.part_id);
+  }
+  return found;
+}
+
+/** Each of the job's batches' report says how the run ended (a statement to batch with the job's snapshot). */
+export function endJobReports(d: Db, jobId: string, jobStatus: { status: string; time_ran: string }) {
+  return d
+    .update(batches)
+    .set({ report: sql`json_set(${batches.report}, '$.job_status', json(${JSON.stringify(jobStatus)}))` })
+    .where(eq(batches.job_id, jobId));
 }

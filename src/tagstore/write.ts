@@ -1,6 +1,5 @@
 import type { PartRef } from "../contract/part";
 import { batchIdOf, type JobInit, targetTenantOf } from "../contract/job";
-import type { ContentRef } from "./read";
 import { formatTimeRan } from "../jobs/time";
 import type { AlignedTag } from "./align";
 
@@ -43,14 +42,6 @@ export async function createBatches(env: Env, init: JobInit, parts: PartRef[], n
   }
   // One transaction per 200 statements keeps each batch well inside D1's limits.
   for (const group of chunk(stmts, 200)) await env.DB.batch(group);
-}
-
-/** Parts already uploaded by earlier runs on this (content, track): what diff-based tagging skips. */
-export async function uploadedParts(env: Env, content: ContentRef, track: string): Promise<Set<string>> {
-  const { results } = await env.DB.prepare("SELECT DISTINCT part_id FROM report_parts WHERE tenant_id = ? AND qid = ? AND track = ? AND uploaded = 1")
-    .bind(content.tenant, content.qid, track)
-    .all<{ part_id: string }>();
-  return new Set(results.map((r) => r.part_id));
 }
 
 /**

@@ -5,6 +5,7 @@ import { contentFor } from "../../auth/content-access";
 import { principalOf } from "../../auth/middleware";
 import { isMember, isSystem, type Principal } from "../../auth/principal";
 import { db } from "../../db/client";
+import { activeModels, modelsRunOn } from "../../db/jobs";
 import { type Content, deleteContent, getContent, listContents, putContent } from "../../db/contents";
 import { getTenant } from "../../db/tenants";
 import { ApiError, badRequest, conflict, forbidden, notFound, tooLarge } from "../../errors";
@@ -87,14 +88,11 @@ export const listContentsHandler: RouteHandler<typeof ListRoute, AppEnv> = async
 export const deleteContentHandler: RouteHandler<typeof DeleteRoute, AppEnv> = async (c) => {
   const { qid } = c.req.valid("param");
   await contentFor(c.env, await principalOf(c), qid);
-  const active = await c.env.DB.prepare("SELECT COUNT(*) AS n FROM jobs WHERE qid = ? AND status IN ('queued', 'running') AND deleted_at IS NULL")
-    .bind(qid)
-    .first<{ n: number }>();
-  if ((active?.n ?? 0) > 0) throw conflict(`Content ${qid} has running jobs: stop them first`);
+  if ((await activeModels(db(c.env), qid)).length > 0) throw conflict(`Content ${qid} has running jobs: stop them first`);
   // Everything the id stood for goes before the id itself, so a failure part-way leaves a
   // content that can be deleted again, never an id another tenant could take over with data behind it.
-  const models = await c.env.DB.prepare("SELECT DISTINCT model FROM jobs WHERE qid = ?").bind(qid).all<{ model: string }>();
-  const forgotten = await Promise.all(models.results.map((m) => runnerFor(c.env, qid, m.model).forget()));
+  const models = await modelsRunOn(db(c.env), qid);
+  const forgotten = await Promise.all(models.map((m) => runnerFor(c.env, qid, m).forget()));
   if (forgotten.includes(false)) throw conflict(`Content ${qid} has running jobs: stop them first`);
   await purgeContentTags(c.env, qid);
   // Uploaded files and the media fetched for it (cached parts are keyed by content id).

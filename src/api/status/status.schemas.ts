@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { JOB_STATUSES } from "../../jobs/status";
 
 const TagArgsSchema = z
   .object({
@@ -15,7 +16,7 @@ export const JobStatusSchema = z
   .object({
     qid: z.string(),
     job_id: z.string(),
-    status: z.enum(["queued", "running", "succeeded", "failed", "cancelled"]),
+    status: z.enum(JOB_STATUSES),
     model: z.string(),
     stream: z.string(),
     created_at: z.string(),

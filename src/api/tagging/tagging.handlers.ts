@@ -4,6 +4,8 @@ import { contentFor } from "../../auth/content-access";
 import { principalOf } from "../../auth/middleware";
 import { notFound, badRequest } from "../../errors";
 import { runnerFor } from "../../contract/runner";
+import { db } from "../../db/client";
+import { activeModels } from "../../db/jobs";
 import type { stopAll as StopAllRoute, stopModel as StopModelRoute, tag as TagRoute } from "./tagging.routes";
 import { isLiveContent } from "../../sources/liveness";
 import { prepareJob } from "./start-job";
@@ -50,12 +52,9 @@ export const startTaggingHandler: RouteHandler<typeof TagRoute, AppEnv> = async 
 export const stopTaggingHandler: RouteHandler<typeof StopAllRoute | typeof StopModelRoute, AppEnv> = async (c) => {
   const { qid, model } = c.req.param() as { qid: string; model?: string };
   await contentFor(c.env, await principalOf(c), qid);
-  const sql = `SELECT DISTINCT model FROM jobs WHERE qid = ? AND status IN ('queued', 'running') AND deleted_at IS NULL${model ? " AND model = ?" : ""}`;
-  const { results } = await c.env.DB.prepare(sql)
-    .bind(...(model ? [qid, model] : [qid]))
-    .all<{ model: string }>();
   // D1 finds the candidates; each pair's runner is the authority on what is still running.
-  const stopped = (await Promise.all(results.map((r) => runnerFor(c.env, qid, r.model).stop()))).filter((id): id is string => id !== null);
+  const models = await activeModels(db(c.env), qid, model);
+  const stopped = (await Promise.all(models.map((m) => runnerFor(c.env, qid, m).stop()))).filter((id): id is string => id !== null);
   if (stopped.length === 0) throw notFound(`No running jobs found for qid: ${qid}${model ? `, model: ${model}` : ""}`, "NO_RUNNING_JOBS");
   return c.json(
     { jobs: stopped.map((job_id) => ({ job_id, message: "Stop requested" })), message: `Stopping ${stopped.length} job(s). Check with /job-status for completion.` },
