@@ -3,6 +3,11 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-worker
 import { defineConfig } from "vitest/config";
 import { PUBLIC_TEST_HOSTS } from "./test/support/hostile-origin.ts";
 
+// The plugin reads wrangler.toml, whose [secrets] (declared for the generated types) makes
+// wrangler warn that the field is experimental and that the secrets are missing, once per
+// project; tests bind the secrets themselves, so only wrangler's errors are shown here.
+process.env.WRANGLER_LOG ??= "error";
+
 type D1Migrations = Awaited<ReturnType<typeof readD1Migrations>>;
 
 type Inject = (key: "testProviderUrl") => string;

@@ -3,6 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { consumeBatch } from "../../src/pipeline/consumer";
 import { runnerName } from "../../src/contract/runner";
+import type { TagRunner } from "../../src/durable-objects/tag-runner";
 import { call, json, providerCalls, registerHls, registerModel, startJob, waitFor, type ApiBody } from "./helpers";
 
 describe("engine under concurrency and faults", () => {
@@ -123,12 +124,11 @@ describe("engine under concurrency and faults", () => {
     const { jobs } = await startJob("slow-c", { jobs: [{ model: "slow", model_params: { latency_ms: 1500 } }] });
     const jobId = jobs[0]!.job_id;
     const stub = env.TAG_RUNNER.getByName(runnerName("slow-c", "slow"));
-    // Wait until the part is in flight, then pretend its deadline passed long ago.
-    await expect.poll(() => runInDurableObject(stub, (_o, state) => state.storage.sql.exec("SELECT COUNT(*) AS n FROM parts WHERE state = 'inflight'").one().n), { timeout: 5000 }).toBe(1);
-    await runInDurableObject(stub, (_o, state) => state.storage.sql.exec("UPDATE parts SET deadline = 1"));
+    // Once the part is in flight, let its deadline pass on the runner's clock, then run the alarm.
+    await expect.poll(async () => (await stub.parts()).map((p) => [p.state, p.attempts]), { timeout: 5000 }).toEqual([["inflight", 1]]);
+    await runInDurableObject(stub, (runner: TagRunner) => runner.clock.advance(10 * 60_000));
     expect(await runDurableObjectAlarm(stub)).toBe(true);
-    const attempts = await runInDurableObject(stub, (_o, state) => state.storage.sql.exec("SELECT attempts FROM parts").one().attempts);
-    expect(attempts).toBe(2);
+    expect((await stub.parts()).map((p) => p.attempts)).toEqual([2]);
     // The provider times out (1 s) on every try; after the retries the part is a warning.
     const done = await waitFor("slow-c", jobId, ["succeeded", "failed"], 25_000);
     expect(done.status).toBe("failed");

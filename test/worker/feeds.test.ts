@@ -127,6 +127,19 @@ describe("progress feeds", () => {
     feed.close();
   }, 40_000);
 
+  it("a runner that restarts rebuilds its job from storage: a new subscriber's snapshot still has it", async () => {
+    await registerHls("feedr", 2);
+    const started = await startJob("feedr", { jobs: [{ model: "feedm" }] });
+    const jobId = started.jobs[0]!.job_id;
+    await waitFor("feedr", jobId, ["succeeded"]);
+    // Throw the instance away (its memory goes; its storage stays), as the runtime does on eviction.
+    await runInDurableObject(env.TAG_RUNNER.getByName(runnerName("feedr", "feedm")), (_runner, state) => state.abort("restart")).catch(() => undefined);
+    const feed = await connect("/feedr/feed/feedm");
+    await feed.until((m) => m.type === "snapshot");
+    expect(feed.received.find((m) => m.type === "snapshot")).toMatchObject({ jobs: [{ job_id: jobId, status: "succeeded" }] });
+    feed.close();
+  });
+
   it("coalesces progress: a burst of parts makes at most about ten progress events a second", async () => {
     await registerHls("feedburst", 60, { segment_s: 1 });
     const feed = await connect("/feedburst/feed/feedm");
