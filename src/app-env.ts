@@ -1,13 +1,9 @@
-import type { Identity, Principal } from "./auth/principal";
+import type { AuthVariables } from "./auth/middleware";
 
 /** Hono's environment for this app: the Worker bindings and per-request variables. */
 export interface AppEnv {
   Bindings: Env;
-  Variables: {
-    /** Who the verified token says is calling. */
-    identity: Identity;
-    /** Their tenant roles, read from D1 once per request and only by handlers that need them. */
-    loadPrincipal: () => Promise<Principal>;
+  Variables: AuthVariables & {
     requestId: string;
   };
 }

@@ -37,7 +37,10 @@ export function buildApp() {
     const policy = policyOf(c);
     // No route: the 404/405 answer tells nothing a token would protect.
     if (policy === null || policy.access !== "token") return next();
-    return authenticate(c, next);
+    const caller = await authenticate(c.env, c.req.header("authorization"), c.req.query("authorization"));
+    c.set("identity", caller.identity);
+    c.set("loadPrincipal", caller.loadPrincipal);
+    return next();
   });
   app.use("*", async (c, next) => {
     const maxSize = policyOf(c)?.maxBodyBytes;

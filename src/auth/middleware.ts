@@ -1,12 +1,10 @@
 import type { Context } from "hono";
-import { createMiddleware } from "hono/factory";
 import { activeApiKey } from "../db/api-keys";
 import { db } from "../db/client";
 import { rolesOf, upsertMember, upsertTenant } from "../db/tenants";
 import { unauthorized } from "../errors";
 import { DEFAULT_MAX_TOKEN_AGE_S } from "../limits";
 import { apiKeyAddress, BasicAuthError, hashSecret, parseBasic, sameDigest } from "./api-key";
-import type { AppEnv } from "../app-env";
 import { DEV_ADDRESS, DEV_TENANT, type Identity, type Principal } from "./principal";
 import { readUnsignedToken, TokenError, verifySignedToken } from "./token";
 
@@ -64,11 +62,21 @@ async function loadRoles(env: Env, identity: Identity): Promise<Principal> {
   return { ...identity, roles };
 }
 
-/** Verifies the caller's token on every request; their roles are read when a handler asks. */
-export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
-  const env = c.env;
+/** What authentication puts on a request (src/app-env.ts adds the rest of the app's variables). */
+export interface AuthVariables {
+  /** Who the verified token says is calling. */
+  identity: Identity;
+  /** Their tenant roles, read from D1 once per request and only by handlers that need them. */
+  loadPrincipal: () => Promise<Principal>;
+}
+
+/**
+ * Verifies the caller's token (from the Authorization header or `?authorization=`); app.ts calls
+ * it on every request a token protects. Their roles are read when a handler asks.
+ */
+export async function authenticate(env: Env, header: string | undefined, query: string | undefined): Promise<AuthVariables> {
   const dev = env.AUTH_MODE === "dev";
-  const token = tokenOf(c.req.header("authorization"), c.req.query("authorization"));
+  const token = tokenOf(header, query);
   let identity: Identity;
   if (token?.scheme === "bearer" && env.ADMIN_TOKEN && sameSecret(token.value, env.ADMIN_TOKEN)) {
     // Query strings end up in logs and browser history: the one unscoped secret never travels there.
@@ -89,12 +97,11 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     }
   }
   let loaded: Promise<Principal> | undefined;
-  c.set("identity", identity);
-  c.set("loadPrincipal", () => (loaded ??= loadRoles(env, identity)));
-  await next();
-});
+  return { identity, loadPrincipal: () => (loaded ??= loadRoles(env, identity)) };
+}
 
 /** The caller with their roles (one D1 read per request, shared by every caller of this). */
-export function principalOf(c: Context<AppEnv>): Promise<Principal> {
+// `any` path and input: any route's context will do, only its variables are read.
+export function principalOf<E extends { Variables: AuthVariables }>(c: Context<E, any, any>): Promise<Principal> {
   return c.get("loadPrincipal")();
 }

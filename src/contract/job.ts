@@ -1,6 +1,6 @@
 import type { JsonObject } from "./json";
 import type { EffectiveOptions, ModelType } from "../jobs/options";
-import type { ProviderConfig, TrackInfo } from "../providers/types";
+import type { ProviderConfig, TrackInfo } from "./provider-config";
 
 /** The parameters a job ran with, in the contract's TagArgs shape. */
 export interface TagArgs {

@@ -1,5 +1,4 @@
 import { and, count, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
-import type { JobInit } from "../contract/job";
 import { ACTIVE_STATUSES, type JobStatus } from "../jobs/status";
 import type { Db } from "./client";
 import { type JobRow, jobs } from "./schema";
@@ -57,22 +56,8 @@ export async function softDeleteJob(d: Db, id: string): Promise<void> {
 }
 
 /** The job's first row, written by its runner before the start request is answered. */
-export async function insertJob(d: Db, init: JobInit): Promise<void> {
-  await d.insert(jobs).values({
-    id: init.job_id,
-    qid: init.qid,
-    model: init.model,
-    stream: init.stream,
-    tenant_id: init.tenant_id,
-    user: init.user,
-    title: init.title,
-    destination_qid: init.params.destination_qid,
-    status: "queued",
-    params: JSON.stringify(init.params),
-    tag_status: "Queued",
-    created_at: init.created_at,
-    snapshot_seq: 1,
-  });
+export async function insertJob(d: Db, row: typeof jobs.$inferInsert): Promise<void> {
+  await d.insert(jobs).values(row);
 }
 
 export type JobSnapshot = Pick<

@@ -10,7 +10,21 @@ import type { JobState } from "./runner-store";
 
 /** The job's first D1 row, written before the start request is answered. */
 export async function insertJobRow(env: Env, init: JobInit): Promise<void> {
-  await insertJob(db(env), init);
+  await insertJob(db(env), {
+    id: init.job_id,
+    qid: init.qid,
+    model: init.model,
+    stream: init.stream,
+    tenant_id: init.tenant_id,
+    user: init.user,
+    title: init.title,
+    destination_qid: init.params.destination_qid,
+    status: "queued",
+    params: JSON.stringify(init.params),
+    tag_status: "Queued",
+    created_at: init.created_at,
+    snapshot_seq: 1,
+  });
 }
 
 /**

@@ -1,7 +1,8 @@
 import { signPayload, verifyPayload } from "../auth/signed-payload";
 import type { JobInit } from "../contract/job";
 import { providerId } from "../providers/identity";
-import { DEFAULT_CALLBACK_TIMEOUT_S, type HttpProviderConfig } from "../providers/types";
+import type { HttpProviderConfig } from "../contract/provider-config";
+import { DEFAULT_CALLBACK_TIMEOUT_S } from "../providers/types";
 
 /** What a callback token names: the job, its runner, the part, the dispatch attempt and the provider. */
 export interface CallbackTarget {

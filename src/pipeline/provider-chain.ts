@@ -1,7 +1,8 @@
 import type { Acquired } from "../contract/provider-slots";
 import type { JobInit } from "../contract/job";
 import { providerId } from "../providers/identity";
-import { DEFAULT_CALLBACK_TIMEOUT_S, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_S, type ProviderConfig, ProviderError, type ProviderReply, SLOT_WAIT_MS } from "../providers/types";
+import type { ProviderConfig } from "../contract/provider-config";
+import { DEFAULT_CALLBACK_TIMEOUT_S, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_S, ProviderError, type ProviderReply, SLOT_WAIT_MS } from "../providers/types";
 
 /** Slack on a lease over the call's own timeout, so a slow answer does not lose its slot. */
 const LEASE_SLACK_MS = 30_000;

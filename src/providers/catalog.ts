@@ -3,7 +3,8 @@ import type { Db } from "../db/client";
 import { models } from "../db/schema";
 import { providersOf } from "./identity";
 import { REFERENCE_MODELS } from "./reference-models";
-import type { ModelDefinition, TrackInfo } from "./types";
+import type { TrackInfo } from "../contract/provider-config";
+import type { ModelDefinition } from "./types";
 import { WORKERS_AI_MODELS } from "./workers-ai/catalog";
 import { workersAiUnavailable } from "./workers-ai/run";
 

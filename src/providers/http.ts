@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { checkDestination, OutboundUrlError } from "../net/outbound";
 import { MAX_TAGS_PER_PART } from "../limits";
-import { DEFAULT_TIMEOUT_S, type HttpProviderConfig, ProviderError, type ProviderReply, type ProviderRequest } from "./types";
+import type { HttpProviderConfig } from "../contract/provider-config";
+import { DEFAULT_TIMEOUT_S, ProviderError, type ProviderReply, type ProviderRequest } from "./types";
 
 const box = z.object({ x1: z.number(), y1: z.number(), x2: z.number(), y2: z.number() });
 /** A tag as providers send it, in a reply or a callback (times in ms relative to the part). */

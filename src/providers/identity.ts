@@ -1,4 +1,5 @@
-import type { ModelDefinition, ProviderConfig } from "./types";
+import type { ProviderConfig } from "../contract/provider-config";
+import type { ModelDefinition } from "./types";
 
 /** A provider's id: its name, else its kind and address (the same service shared by models is one provider). */
 export function providerId(p: ProviderConfig): string {

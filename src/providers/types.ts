@@ -1,38 +1,5 @@
+import type { ProviderConfig, TrackInfo } from "../contract/provider-config";
 import type { ModelType } from "../jobs/options";
-
-export interface TrackInfo {
-  name: string;
-  label: string;
-}
-
-export interface HttpProviderConfig {
-  kind: "http";
-  /** The provider's id in GET /providers; by default `http:` and its URL. */
-  name?: string;
-  url: string;
-  timeout_s?: number;
-  concurrency?: number;
-  /** How long a part answered with 202 may wait for its callback before it is tried again. */
-  callback_timeout_s?: number;
-  /** How long the provider is skipped after it kept failing, before a trial call. */
-  cooldown_s?: number;
-}
-
-/** A model on Cloudflare's GPUs, through the Worker's AI binding. */
-export interface WorkersAiProviderConfig {
-  kind: "workers-ai";
-  name?: string;
-  /** `@cf/...` */
-  model: string;
-  /** What the model does, for models the service does not know by id. */
-  task?: "speech-recognition" | "object-detection" | "image-classification" | "image-to-text";
-  timeout_s?: number;
-  concurrency?: number;
-  cooldown_s?: number;
-  callback_timeout_s?: undefined;
-}
-
-export type ProviderConfig = HttpProviderConfig | WorkersAiProviderConfig;
 
 /** A catalog entry: what a model is and who runs it. */
 export interface ModelDefinition {

@@ -6,7 +6,8 @@ import { isoTime } from "../../jobs/time";
 import { providerState } from "../../pipeline/provider-chain";
 import { listModels } from "../../providers/catalog";
 import { providerId, providersOf } from "../../providers/identity";
-import { DEFAULT_CONCURRENCY, type ProviderConfig } from "../../providers/types";
+import type { ProviderConfig } from "../../contract/provider-config";
+import { DEFAULT_CONCURRENCY } from "../../providers/types";
 import type { listProviders as ListRoute } from "./providers.routes";
 
 const iso = (ms: number | null) => (ms === null ? null : isoTime(ms));

@@ -1,7 +1,8 @@
 import type { PartRef } from "../../contract/part";
 import type { JobInit } from "../../contract/job";
 import { bytesToBase64 } from "../../auth/token";
-import { type ProviderReply, ProviderError, type ProviderTag, type WorkersAiProviderConfig } from "../types";
+import type { WorkersAiProviderConfig } from "../../contract/provider-config";
+import { type ProviderReply, ProviderError, type ProviderTag } from "../types";
 import { KNOWN_TASKS, type WorkersAiTask } from "./catalog";
 import { classifyWorkersAiError } from "./errors";
 import { type DetrOutput, detrTags, type Frame, llavaTags, type ResnetOutput, resnetTags, type WhisperOutput, whisperTags } from "./map";
