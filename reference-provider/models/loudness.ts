@@ -31,7 +31,8 @@ export function loudnessTags(parsed: ReturnType<typeof parseEbur128>, maxLufs: n
       start_time: 0,
       end_time: durationMs,
       text: `${parsed.integrated.toFixed(1)} LUFS integrated`,
-      additional_info: { kind: "integrated", integrated_lufs: parsed.integrated, loudness_range_lu: parsed.lra },
+      // A measurement of this part alone: not a stretch to join with the next part's.
+      additional_info: { kind: "integrated", integrated_lufs: parsed.integrated, loudness_range_lu: parsed.lra, boundary: "none" },
     });
   }
   let run: Momentary[] = [];

@@ -12,6 +12,15 @@ export interface TagArgs {
   max_fetch_retries: number;
 }
 
+/**
+ * How a model's tags join across part boundaries once a job's parts are tagged (docs/providers.md):
+ * `cut`: a segment cut only by a part boundary is one (shots); `segment`: consecutive tags with
+ * the same text become one (OCR, labels, objects); `stretch`: equal stretches that touch at a
+ * boundary merge (black, silence, loudness); `none`: tags stay as the provider gave them.
+ */
+export type BoundaryKind = "cut" | "segment" | "stretch" | "none";
+export const BOUNDARY_KINDS = ["cut", "segment", "stretch", "none"] as const satisfies readonly BoundaryKind[];
+
 /** Everything a TagRunner and the consumer need to run a job; fixed when the job starts. */
 export interface JobInit {
   job_id: string;
@@ -32,6 +41,8 @@ export interface JobInit {
   providers: ProviderConfig[];
   concurrency: number;
   created_at: number;
+  /** How the model's tags join across parts; jobs from before it was kept: none. */
+  boundary?: BoundaryKind;
 }
 
 export type StartResult = { started: true; job_id: string } | { started: false; job_id: string; stream: string };

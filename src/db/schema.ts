@@ -111,6 +111,8 @@ export const tags = sqliteTable("tags", {
   frame_info: text("frame_info"),
   additional_info: text("additional_info"),
   tenant_id: text("tenant_id").notNull().default(""),
+  /** The job whose `replace: true` run re-tagged this tag's time, or 'deleted': out of every read. */
+  superseded_by: text("superseded_by"),
 });
 
 export type JobRow = typeof jobs.$inferSelect;

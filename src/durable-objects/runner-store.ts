@@ -25,7 +25,8 @@ export interface JobState {
   last_flush: number;
 }
 
-export type PartState = "pending" | "inflight" | "done" | "failed" | "cancelled";
+/** `stopping`: in flight when its job was stopped; a result that still comes is counted. */
+export type PartState = "pending" | "inflight" | "stopping" | "done" | "failed" | "cancelled";
 
 export interface PartRow {
   id: string;
@@ -156,7 +157,7 @@ export class RunnerStore {
   }
 
   cancelOpenParts(): void {
-    this.sql.exec("UPDATE parts SET state = 'cancelled' WHERE state IN ('pending', 'inflight')");
+    this.sql.exec("UPDATE parts SET state = CASE state WHEN 'inflight' THEN 'stopping' ELSE 'cancelled' END WHERE state IN ('pending', 'inflight')");
   }
 }
 

@@ -6,6 +6,7 @@ import { controlMessage, partMessage } from "../contract/queue";
 import { targetTenantOf } from "../contract/job";
 import { ACTIVE_STATUSES } from "../jobs/status";
 import { uploadedPartsAmong } from "../tagstore/reports";
+import { joinJobTags } from "../tagstore/finalize";
 import { createBatches } from "../tagstore/write";
 import { Clock } from "./clock";
 import type { FeedEventType } from "./feed-events";
@@ -166,6 +167,7 @@ export class TagRunner extends DurableObject<Env> {
 
   /** The part's result. Recorded once: a repeated report changes nothing. */
   async partDone(jobId: string, partId: string, outcome: PartOutcome): Promise<void> {
+    if (this.store.jobIn(jobId, ["cancelled"])) return this.lateResult(jobId, partId, outcome);
     const job = this.store.jobIn(jobId, ["running"]);
     const part = job && this.store.part(partId);
     if (!job || !part || part.state !== "inflight") return;
@@ -193,6 +195,31 @@ export class TagRunner extends DurableObject<Env> {
     }
     if (this.store.job()!.status === "running") this.progress();
     await this.afterPart();
+  }
+
+  /**
+   * The result of a part that was in flight when its job was stopped: its tags are stored, so
+   * the stopped job's counters, events and joined tags include it (status equals stored truth).
+   * No retry: the job is over.
+   */
+  private async lateResult(jobId: string, partId: string, outcome: PartOutcome): Promise<void> {
+    const job = this.store.jobIn(jobId, ["cancelled"])!;
+    const part = this.store.part(partId);
+    if (!part || part.state !== "stopping") return;
+    if (outcome.ok) {
+      this.store.setPart(partId, { state: "done", downloaded: 1 });
+      this.store.update({ tagged: job.tagged + 1, downloaded: job.downloaded + (part.downloaded ? 0 : 1) });
+      if (outcome.tags > 0) {
+        const [start, end] = outcome.span ?? [part.ref.start_ms, part.ref.start_ms + part.ref.duration_ms];
+        this.emit("job.tags", { track: job.init.tracks[0]!.name, count: outcome.tags, start_time: start, end_time: end, part: partId });
+      }
+      await this.joinTags(job);
+    } else {
+      this.store.setPart(partId, { state: "failed" });
+      this.store.update({ failed: job.failed + 1, num_warnings: job.num_warnings + 1, last_warning: partFailureWarning(part.ref, outcome) });
+    }
+    this.progress();
+    await this.flush(true);
   }
 
   /** The live job's parameters for the consumer that reads its playlist; null once it no longer polls. */
@@ -275,6 +302,7 @@ export class TagRunner extends DurableObject<Env> {
     if (!job) return null;
     this.store.cancelOpenParts();
     await this.finish("cancelled");
+    await this.joinTags(job);
     return job.id;
   }
 
@@ -368,13 +396,33 @@ export class TagRunner extends DurableObject<Env> {
   }
 
   private async afterPart(): Promise<void> {
-    const end = endOfParts(this.store.job()!, this.live.get(), this.store.nextPending(1).length > 0);
-    if (end) return end.status === "failed" ? this.finish("failed", end.error) : this.finish("succeeded");
+    const job = this.store.job()!;
+    const end = endOfParts(job, this.live.get(), this.store.nextPending(1).length > 0);
+    if (end) {
+      // The tags are joined across parts before the job says it is done.
+      await this.joinTags(job);
+      if (!this.store.jobIn(job.id, ["running"])) return; // stopped (or ended) meanwhile
+      return end.status === "failed" ? this.finish("failed", end.error) : this.finish("succeeded");
+    }
     await this.fill();
     await this.flush(false);
   }
 
+  /** Joins what part boundaries cut in the job's tags (tagstore/finalize.ts); a failure leaves them unjoined, with a warning. */
+  private async joinTags(job: JobState): Promise<void> {
+    const content = { tenant: targetTenantOf(job.init), qid: job.init.target_qid };
+    try {
+      await joinJobTags(this.env, content, job.id, job.init.boundary ?? "none");
+    } catch (e) {
+      console.error(`job ${job.id}: joining tags across parts failed`, e);
+      const current = this.store.job();
+      if (current?.id === job.id) this.store.update({ num_warnings: current.num_warnings + 1, last_warning: "Tags could not be joined across parts; they are stored as each part gave them" });
+    }
+  }
+
   private async finish(status: "succeeded" | "failed" | "cancelled", error: string | null = null): Promise<void> {
+    // Two paths can reach the end of a job while one awaits I/O: the first one ends it.
+    if (!this.store.activeJob()) return;
     this.store.update({ status, error, ended_at: this.clock.now(), inflight: 0 });
     if (this.live.get()) this.live.update({ done: 1 });
     this.emit(`job.${status}`, { error });

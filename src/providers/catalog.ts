@@ -50,6 +50,7 @@ function referenceModels(env: Env): ModelDefinition[] {
     provider: { kind: "http", name: "reference", url: env.REFERENCE_PROVIDER_URL },
     default_params: m.defaults,
     params_schema: m.params_schema,
+    boundary: m.boundary,
     builtin: true,
   }));
 }

@@ -4,6 +4,8 @@
  */
 export interface ReferenceModelSpec {
   name: string;
+  /** How its tags join across part boundaries (BoundaryKind in src/contract/job.ts). */
+  boundary: "cut" | "segment" | "stretch" | "none";
   type: "video" | "audio" | "frame";
   track: { name: string; label: string };
   description: string;
@@ -17,6 +19,7 @@ const schema = (properties: Record<string, unknown>) => ({ type: "object", prope
 export const REFERENCE_MODELS: ReferenceModelSpec[] = [
   {
     name: "shot",
+    boundary: "cut",
     type: "video",
     track: { name: "shot_detection", label: "Shot Detection" },
     description: "Shot boundaries from ffmpeg's scene-change score",
@@ -25,6 +28,7 @@ export const REFERENCE_MODELS: ReferenceModelSpec[] = [
   },
   {
     name: "ocr",
+    boundary: "segment",
     type: "frame",
     track: { name: "ocr", label: "OCR" },
     description: "On-screen text of frames sampled at `fps` (tesseract.js, English)",
@@ -36,6 +40,7 @@ export const REFERENCE_MODELS: ReferenceModelSpec[] = [
   },
   {
     name: "black",
+    boundary: "stretch",
     type: "video",
     track: { name: "black_frames", label: "Black Frames" },
     description: "Black segments (ffmpeg blackdetect)",
@@ -48,6 +53,7 @@ export const REFERENCE_MODELS: ReferenceModelSpec[] = [
   },
   {
     name: "silence",
+    boundary: "stretch",
     type: "audio",
     track: { name: "silence", label: "Silence" },
     description: "Silent segments of the audio stream (ffmpeg silencedetect)",
@@ -59,6 +65,7 @@ export const REFERENCE_MODELS: ReferenceModelSpec[] = [
   },
   {
     name: "loudness",
+    boundary: "stretch",
     type: "audio",
     track: { name: "loudness", label: "Loudness" },
     description: "EBU R128 loudness (ffmpeg ebur128): each part's integrated loudness, and the stretches louder than `max_lufs`",

@@ -1,5 +1,6 @@
 import type { ProviderConfig, TrackInfo } from "../contract/provider-config";
 import type { ModelType } from "../jobs/options";
+import type { BoundaryKind } from "../contract/job";
 
 /** A catalog entry: what a model is and who runs it. */
 export interface ModelDefinition {
@@ -15,6 +16,8 @@ export interface ModelDefinition {
   /** JSON Schema of `model_params`; jobs whose params break it are refused. */
   params_schema?: Record<string, unknown>;
   builtin?: boolean;
+  /** How its tags join across part boundaries; absent: none. */
+  boundary?: BoundaryKind;
 }
 
 /** A tag as a provider returns it: times in ms relative to the part. */

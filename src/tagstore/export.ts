@@ -12,7 +12,7 @@ const PAGE = 1000;
 export async function* exportTags(env: Env, content: ContentRef, track?: string): AsyncGenerator<ExportTag[]> {
   let after: [number, number, string] | null = null;
   for (;;) {
-    const conds: string[] = ["tenant_id = ?", "qid = ?", ...(track ? ["track = ?"] : []), ...(after ? ["(start_time, end_time, id) > (?, ?, ?)"] : [])];
+    const conds: string[] = ["tenant_id = ?", "qid = ?", "superseded_by IS NULL", ...(track ? ["track = ?"] : []), ...(after ? ["(start_time, end_time, id) > (?, ?, ?)"] : [])];
     const binds: Array<string | number> = [content.tenant, content.qid, ...(track ? [track] : []), ...(after ?? [])];
     const { results }: D1Result<ExportTag> = await env.DB.prepare(
       `SELECT id, track, start_time, end_time, text, source, job_id, frame_info, additional_info FROM tags WHERE ${conds.join(" AND ")} ORDER BY start_time, end_time, id LIMIT ?`,

@@ -28,7 +28,7 @@ export interface TagDbRow {
 
 /** Tags overlapping [start_time, end_time], in time order. */
 export async function findTags(env: Env, content: ContentRef, q: TagQuery, start: number, limit: number) {
-  const conds = ["tenant_id = ?", "qid = ?"];
+  const conds = ["tenant_id = ?", "qid = ?", "superseded_by IS NULL"];
   const binds: Array<string | number> = [content.tenant, content.qid];
   if (q.track) conds.push("track = ?"), binds.push(q.track);
   if (q.model) conds.push("model = ?"), binds.push(q.model);
@@ -55,7 +55,7 @@ export async function listTracks(env: Env, content: ContentRef) {
   const { results } = await env.DB.prepare(
     `SELECT t.name, t.label,
        (SELECT group_concat(DISTINCT b.model) FROM batches b WHERE b.tenant_id = t.tenant_id AND b.qid = t.qid AND b.track = t.name) AS models,
-       (SELECT COUNT(*) FROM tags g WHERE g.tenant_id = t.tenant_id AND g.qid = t.qid AND g.track = t.name) AS tag_count
+       (SELECT COUNT(*) FROM tags g WHERE g.tenant_id = t.tenant_id AND g.qid = t.qid AND g.track = t.name AND g.superseded_by IS NULL) AS tag_count
      FROM tracks t WHERE t.tenant_id = ? AND t.qid = ? ORDER BY t.name`,
   )
     .bind(content.tenant, content.qid)

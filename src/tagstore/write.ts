@@ -53,10 +53,21 @@ export async function writePartTags(env: Env, init: JobInit, part: PartRef, tags
   const primary = init.tracks[0]!.name;
   const batchIds = init.tracks.map((t) => batchIdOf(init.job_id, t.name));
   const inList = batchIds.map(() => "?").join(", ");
+  const tenant = targetTenantOf(init);
   const stmts: D1PreparedStatement[] = [
     env.DB.prepare(`DELETE FROM tags WHERE batch_id IN (${inList}) AND source = ?`).bind(...batchIds, part.id),
   ];
-  const tenant = targetTenantOf(init);
+  if (init.params.replace) {
+    // One current result per (content, track, model): the model's earlier tags on this part's
+    // time (or, for an image, from this part) leave the read paths and stay in their batches.
+    const end = part.start_ms + part.duration_ms;
+    stmts.push(
+      env.DB.prepare(
+        `UPDATE tags SET superseded_by = ? WHERE tenant_id = ? AND qid = ? AND model = ? AND job_id != ? AND superseded_by IS NULL
+           AND (source = ? OR (? > 0 AND start_time < ? AND (end_time > ? OR start_time >= ?)))`,
+      ).bind(init.job_id, tenant, init.target_qid, init.model, init.job_id, part.id, part.duration_ms, end, part.start_ms, part.start_ms),
+    );
+  }
   const rows = tags.map((t, i) => {
     const track = known.has(t.track) ? t.track : primary;
     const batchId = batchIdOf(init.job_id, track);
@@ -88,4 +99,15 @@ export async function markDownloaded(env: Env, init: JobInit, part: PartRef): Pr
   await env.DB.prepare(`UPDATE report_parts SET downloaded = 1 WHERE batch_id IN (${batchIds.map(() => "?").join(", ")}) AND part_id = ?`)
     .bind(...batchIds, part.id)
     .run();
+}
+
+/**
+ * A deleted job's results leave every read path: its tags are marked superseded ('deleted'), and
+ * its parts no longer count as tagged (coverage, diff-based tagging); its batches stay as history.
+ */
+export async function retractJobResults(env: Env, jobId: string): Promise<void> {
+  await env.DB.batch([
+    env.DB.prepare("UPDATE tags SET superseded_by = 'deleted' WHERE job_id = ? AND superseded_by IS NULL").bind(jobId),
+    env.DB.prepare("UPDATE report_parts SET tagged = 0, uploaded = 0 WHERE batch_id IN (SELECT id FROM batches WHERE job_id = ?)").bind(jobId),
+  ]);
 }

@@ -85,8 +85,9 @@ describe("end to end: the sample content tagged by every reference model at once
     expect(Object.fromEntries(jobs.map((j) => [j.model, j.stream]))).toEqual({ shot: "video", ocr: "video", black: "video", silence: "audio", loudness: "audio" });
   });
 
-  it("shot: the stored shots tile the content and start at exactly the known cuts", async () => {
+  it("shot: exactly the seven shots, joined across part boundaries, tiling the content from the known cuts", async () => {
     const tags = await tagsOf("shot_detection");
+    expect(tags).toHaveLength(DEMO.cuts_s.length + 1);
     expect(tags[0]?.start_time).toBe(0);
     for (let i = 1; i < tags.length; i++) expect(tags[i]?.start_time).toBe(tags[i - 1]?.end_time);
     expect(tags.at(-1)?.end_time).toBe(DEMO.duration_s * 1000);
@@ -97,6 +98,7 @@ describe("end to end: the sample content tagged by every reference model at once
 
   it("ocr: the word on screen is stored at 42 s (± one frame interval) in content time", async () => {
     const word = (await tagsOf("ocr")).filter((t) => t.text.includes(DEMO.text.word));
+    // One segment per word on screen.
     expect(word).toHaveLength(1);
     expect(Math.abs(word[0]!.start_time - ms(DEMO.text.sampled_at_s))).toBeLessThanOrEqual(1000);
     // frame_idx counts frames from the start of the content at the sampling rate (1 fps).

@@ -104,12 +104,18 @@ export function startTestProvider(port = 0): Promise<{ server: Server; url: stri
         if (status === 202) return send(202, { accepted: true });
         if (status !== 200) return send(status, { error: `scripted failure ${status}` });
         const count = Number(params.tags_per_part ?? 1);
-        const tags = Array.from({ length: count }, (_, i) => ({
-          start_time: i * 100,
-          end_time: i * 100 + 50,
-          text: `${model} tag ${i} at ${media.start_ms}`,
-          additional_info: { confidence: 0.9 },
-        }));
+        // span_part: one tag over the whole part, with a fixed text (what joins across parts);
+        // confidence_by_part: its confidence, by the part's start; opt_out: marked not to join.
+        const spanText = typeof params.span_part === "string" ? params.span_part : null;
+        const byPart = (params.confidence_by_part as Record<string, number> | undefined) ?? {};
+        const tags = spanText
+          ? [{ start_time: 0, end_time: media.duration_ms, text: spanText, frame_info: { frame_idx: 0 }, additional_info: { confidence: byPart[String(media.start_ms)] ?? 0.9, ...(params.opt_out === true ? { boundary: "none" } : {}) } }]
+          : Array.from({ length: count }, (_, i) => ({
+              start_time: i * 100,
+              end_time: i * 100 + 50,
+              text: `${model} tag ${i} at ${media.start_ms}`,
+              additional_info: { confidence: 0.9 },
+            }));
         send(200, { tags });
       }, latency);
     });

@@ -31,6 +31,7 @@ export const getModelHandler: RouteHandler<typeof GetRoute, AppEnv> = async (c) 
       default_params: m.default_params ?? {},
       provider: { kind: m.provider.kind },
       builtin: m.builtin ?? false,
+      boundary: m.boundary ?? "none",
     },
     200,
   );
@@ -60,6 +61,7 @@ export const putModelHandler: RouteHandler<typeof PutRoute, AppEnv> = async (c) 
     providers,
     ...(body.default_params ? { default_params: body.default_params } : {}),
     ...(body.params_schema ? { params_schema: body.params_schema } : {}),
+    ...(body.boundary ? { boundary: body.boundary } : {}),
   };
   await putModel(db(c.env), def);
   return c.json(toSpec(def), 200);

@@ -1,3 +1,4 @@
+import { BOUNDARY_KINDS } from "../../contract/job";
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonBody, jsonResponse, modelParam } from "../shared.schemas";
 
@@ -39,6 +40,12 @@ const HttpProviderSchema = z
 
 const ProviderConfigSchema = z.discriminatedUnion("kind", [HttpProviderSchema, WorkersAiProviderSchema]).openapi("ProviderConfig");
 
+const BoundarySchema = z
+  .enum(BOUNDARY_KINDS)
+  .describe(
+    "How the model's tags join across part boundaries once a job's parts are tagged: cut (a segment cut only by a part boundary is one, e.g. shots), segment (consecutive tags with the same text become one, e.g. OCR), stretch (equal stretches touching at a boundary merge, e.g. silence), none (default)",
+  );
+
 export const ModelDefinitionSchema = z
   .object({
     description: z.string().max(500).default(""),
@@ -54,6 +61,7 @@ export const ModelDefinitionSchema = z
       .record(z.string(), z.unknown())
       .optional()
       .describe("JSON Schema (2020-12) of model_params; POST /{qid}/tag refuses params that break it"),
+    boundary: BoundarySchema.optional(),
   })
   .strict()
   .refine((d) => (d.provider === undefined) !== (d.providers === undefined), { message: "give exactly one of provider and providers", path: ["provider"] })
@@ -66,6 +74,7 @@ export const ModelDetailSchema = ModelSpecSchema.extend({
   default_params: z.record(z.string(), z.unknown()),
   provider: z.object({ kind: z.string() }),
   builtin: z.boolean(),
+  boundary: BoundarySchema,
 }).openapi("ModelDetail");
 
 export const listModels = createRoute({

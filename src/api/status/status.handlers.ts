@@ -1,3 +1,4 @@
+import { retractJobResults } from "../../tagstore/write";
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
 import { contentFor, tagStoreRef } from "../../auth/content-access";
@@ -75,6 +76,7 @@ export const deleteJobHandler: RouteHandler<typeof DeleteRoute, AppEnv> = async 
   }
   if (!isTerminal(job.status)) throw badRequest(`Job ${job_id} is ${job.status}; only succeeded, failed or cancelled jobs can be deleted`, "JOB_ACTIVE");
   await softDeleteJob(db(c.env), job_id);
+  await retractJobResults(c.env, job_id);
   return c.body(null, 204);
 };
 

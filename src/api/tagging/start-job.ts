@@ -82,6 +82,7 @@ export async function prepareJob(
     providers: providersOf(model),
     concurrency: model.provider.concurrency ?? DEFAULT_CONCURRENCY,
     created_at: Date.now(),
+    boundary: model.boundary ?? "none",
   };
   return { init, unavailable: unavailableReason(env, model) };
 }

@@ -30,6 +30,7 @@ export const WORKERS_AI_MODELS: ModelDefinition[] = [
   },
   {
     name: "object",
+    boundary: "segment",
     description: "Objects with DETR ResNet-50 on Workers AI: one tag per object per sampled frame, with its box",
     type: "frame",
     tag_tracks: [{ name: "object_detection", label: "Object Detection" }],
@@ -40,6 +41,7 @@ export const WORKERS_AI_MODELS: ModelDefinition[] = [
   },
   {
     name: "label",
+    boundary: "segment",
     description: "Image classification with ResNet-50 on Workers AI: the labels of each sampled frame",
     type: "frame",
     tag_tracks: [{ name: "image_classification", label: "Image Classification" }],
