@@ -84,6 +84,7 @@ export function buildApp() {
     if (err instanceof ApiError) return c.json(errorBody(err.code, err.message), err.status);
     if (err instanceof HTTPException) {
       const status = err.status;
+      if (status === 415) return c.json(errorBody("UNSUPPORTED_MEDIA_TYPE", "This route takes a JSON body: send it with Content-Type: application/json"), 415);
       const message = status === 400 && /json/i.test(err.message) ? "Malformed JSON in request body" : err.message || "Bad request";
       return c.json(errorBody(status === 400 ? "BAD_REQUEST" : `HTTP_${status}`, message), status);
     }

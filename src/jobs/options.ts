@@ -39,6 +39,8 @@ const SCOPE_KEYS: Record<ScopeType, readonly string[]> = {
 export interface ContentFacts {
   qid: string;
   live: boolean;
+  /** Why its playlist could not be read, when it could not. */
+  live_unreadable?: string | null;
   streams: StreamInfo[];
 }
 
@@ -161,6 +163,7 @@ function checkScope(model: ModelFacts, content: ContentFacts, scope: Scope): voi
       return;
     case "livestream":
       if (model.type === "processor") throw badRequest(`${model.name} is a processor model and cannot tag live content`);
+      if (!content.live && content.live_unreadable) throw badRequest(`The playlist of content ${content.qid} cannot be read, so it cannot be tagged live: ${content.live_unreadable}`, "SOURCE_UNREADABLE");
       if (!content.live) throw badRequest(`Content ${content.qid} is not live: the livestream scope needs live content`);
       num(scope.segment_length, "segment_length", { positive: true });
       num(scope.max_duration, "max_duration", { nullable: true, positive: true });

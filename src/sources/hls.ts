@@ -22,6 +22,17 @@ export interface HlsListing {
   target_duration_ms: number;
 }
 
+/** Why this text is not an HLS playlist, or null when it is one (an upload is checked on arrival). */
+export function playlistProblem(text: string): string | null {
+  if (!text.trimStart().startsWith("#EXTM3U")) return "it does not start with #EXTM3U";
+  try {
+    parse(text);
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 function parsePlaylist(text: string, source: string): types.MasterPlaylist | types.MediaPlaylist {
   try {
     return parse(text);

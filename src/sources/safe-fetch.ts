@@ -19,6 +19,17 @@ export async function checkSourceUrl(raw: string, env: Env, field = "url"): Prom
 }
 
 /**
+ * What a failed connection means, in words: the runtime says "internal error; reference = …"
+ * when a name does not resolve, and "Network connection lost" when the host refuses or drops it.
+ */
+function connectionFailure(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  if (/internal error/i.test(message)) return "the host name could not be resolved or reached (DNS)";
+  if (/network connection lost/i.test(message)) return "the connection was refused or dropped";
+  return message;
+}
+
+/**
  * fetch() that follows redirects by hand so that each hop passes the outbound-address rule, and
  * that classifies failures as transient (network, 5xx, 429) or permanent (other 4xx).
  */
@@ -35,7 +46,7 @@ export async function safeFetch(env: Env, url: string, init: RequestInit = {}, m
     try {
       res = await fetch(current, { ...init, redirect: "manual" });
     } catch (e) {
-      throw new FetchError(`Fetching ${current} failed: ${(e as Error).message}`, true);
+      throw new FetchError(`Fetching ${current} failed: ${connectionFailure(e)}`, true);
     }
     if (res.status >= 300 && res.status < 400 && res.headers.get("location")) {
       try {

@@ -21,6 +21,7 @@ describe("engine under concurrency and faults", () => {
         started: false,
         message: "A job with params (qid=racy, model=race, stream=video) is already running",
         error: null,
+        running_job_id: started[0]!.jobs[0]!.job_id,
       });
     }
     await waitFor("racy", started[0]!.jobs[0]!.job_id, ["succeeded"]);

@@ -1,3 +1,4 @@
+import type { LiveCheck } from "../../sources/liveness";
 import type { JsonObject } from "../../contract/json";
 import type { Principal } from "../../auth/principal";
 import { isMember } from "../../auth/principal";
@@ -19,9 +20,10 @@ export interface JobRequest {
   overrides?: OptionsInput;
 }
 
-const contentFacts = (c: Content, live: boolean): ContentFacts => ({
+const contentFacts = (c: Content, live: LiveCheck): ContentFacts => ({
   qid: c.qid,
-  live,
+  live: live.live,
+  live_unreadable: live.unreadable,
   streams: Object.entries(c.streams).map(([name, s]) => ({ name, ...(s.language ? { language: s.language } : {}), ...(s.channels ? { channels: s.channels } : {}) })),
 });
 
@@ -30,7 +32,7 @@ export async function prepareJob(
   env: Env,
   principal: Principal,
   content: Content,
-  live: boolean,
+  live: LiveCheck,
   options: OptionsInput | undefined,
   job: JobRequest,
 ): Promise<{ init: JobInit; unavailable: string | null }> {

@@ -6,8 +6,9 @@ import { notFound, badRequest } from "../../errors";
 import { runnerFor } from "../../contract/runner";
 import { db } from "../../db/client";
 import { activeModels } from "../../db/jobs";
+import { findModel } from "../../providers/catalog";
 import type { stopAll as StopAllRoute, stopModel as StopModelRoute, tag as TagRoute } from "./tagging.routes";
-import { isLiveContent } from "../../sources/liveness";
+import { checkLive } from "../../sources/liveness";
 import { prepareJob } from "./start-job";
 import { requireReady } from "../../config/readiness";
 
@@ -20,7 +21,7 @@ export const startTaggingHandler: RouteHandler<typeof TagRoute, AppEnv> = async 
   const content = await contentFor(c.env, principal, qid);
   // The whole request is validated before anything starts, so a bad job starts nothing.
   const inits = [];
-  const live = await isLiveContent(c.env, content);
+  const live = await checkLive(c.env, content);
   for (const job of body.jobs) inits.push(await prepareJob(c.env, principal, content, live, body.options, job));
   // Each job then starts on its own: its pair's runner decides, atomically, whether it may.
   const jobs = await Promise.all(
@@ -39,6 +40,8 @@ export const startTaggingHandler: RouteHandler<typeof TagRoute, AppEnv> = async 
           started: false,
           message: `A job with params (qid=${init.qid}, model=${init.model}, stream=${res.stream}) is already running`,
           error: null,
+          // The contract's job_id stays "": the running job is named in a field of its own.
+          running_job_id: res.job_id,
         };
       } catch (e) {
         console.error(`starting ${init.model} on ${init.qid} failed`, e);
@@ -52,6 +55,7 @@ export const startTaggingHandler: RouteHandler<typeof TagRoute, AppEnv> = async 
 export const stopTaggingHandler: RouteHandler<typeof StopAllRoute | typeof StopModelRoute, AppEnv> = async (c) => {
   const { qid, model } = c.req.param() as { qid: string; model?: string };
   await contentFor(c.env, await principalOf(c), qid);
+  if (model && !(await findModel(c.env, db(c.env), model))) throw badRequest(`Model ${model} not found`, "MODEL_NOT_FOUND");
   // D1 finds the candidates; each pair's runner is the authority on what is still running.
   const models = await activeModels(db(c.env), qid, model);
   const stopped = (await Promise.all(models.map((m) => runnerFor(c.env, qid, m).stop()))).filter((id): id is string => id !== null);

@@ -31,7 +31,15 @@ export const StartJobsRequestSchema = z
   .openapi("StartJobsRequest");
 
 export const StartStatusSchema = z
-  .object({ job_id: z.string(), model: z.string(), stream: z.string(), started: z.boolean(), message: z.string(), error: z.string().nullable() })
+  .object({
+    job_id: z.string(),
+    model: z.string(),
+    stream: z.string(),
+    started: z.boolean(),
+    message: z.string(),
+    error: z.string().nullable(),
+    running_job_id: z.string().optional().describe("When the pair already has an active job (started: false): that job's id"),
+  })
   .openapi("StartStatus");
 
 export const StopTaggingResponseSchema = z
