@@ -7,6 +7,7 @@ import { authenticate } from "./auth/middleware";
 import { ApiError } from "./errors";
 import { MAX_JSON_BODY_BYTES } from "./limits";
 import { validationHook } from "./api/validation";
+import { declareCommonResponses } from "./api/openapi";
 import { policyOf, routePolicy } from "./api/route-policy";
 import { apiKeysRouter } from "./api/api-keys/api-keys.index";
 import { callbacksRouter } from "./api/callbacks/callbacks.index";
@@ -62,13 +63,22 @@ export function buildApp() {
 
   // The API document is public; the marker is the first handler of its GET route.
   app.get("/openapi.json", routePolicy({ access: "public" }));
-  app.doc31("/openapi.json", {
+  declareCommonResponses(app);
+  app.doc31("/openapi.json", (c) => ({
     openapi: "3.1.0",
-    info: { title: "Edge Tagger API", version: "1.0.0", description: "A drop-in implementation of the Eluvio Tagger API v1.0.0 on Cloudflare Workers." },
-    security: [{ bearer: [] }],
-  });
+    info: {
+      title: "Edge Tagger API",
+      version: "1.0.0",
+      description:
+        "A drop-in implementation of the Eluvio Tagger API v1.0.0 on Cloudflare Workers, with a content registry, tenants, a model catalog and the stored tags. Errors are always {\"error\": {\"code\", \"message\"}}. Scope times are seconds; tag times are milliseconds.",
+      license: { name: "Proprietary" },
+    },
+    servers: [{ url: new URL(c.req.url).origin, description: "This deployment" }],
+    security: [{ bearer: [] as string[] }, { basic: [] as string[] }] as Array<Record<string, string[]>>,
+  }));
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", description: "A signed token (or, locally, an unsigned one); ?authorization= works too" });
+  app.openAPIRegistry.registerComponent("securitySchemes", "basic", { type: "http", scheme: "basic", description: "An API key: its id and secret (POST /tenants/{tenant_id}/api-keys)" });
 
   const routes = collectRoutes(app);
   app.notFound((c) => {

@@ -27,9 +27,13 @@ export function routePolicy(policy: Partial<RoutePolicy>): PolicyMarker {
   return Object.assign(marker, { [POLICY]: { ...DEFAULT_POLICY, ...policy } });
 }
 
-/** The OpenAPI route with its policy attached (zod-openapi runs route middleware before validation). */
+/**
+ * The OpenAPI route with its policy attached (zod-openapi runs route middleware before
+ * validation); a route that needs no token says so in the document too (`security: []`).
+ */
 export function withPolicy<R extends RouteConfig>(route: R, policy: Partial<RoutePolicy>): R {
-  return { ...route, middleware: [routePolicy(policy)] };
+  const open = policy.access !== undefined && policy.access !== "token";
+  return { ...route, ...(open ? { security: [] } : {}), middleware: [routePolicy(policy)] };
 }
 
 /**

@@ -38,7 +38,7 @@ export const PaginationMetaSchema = z
   .object({ total: z.number().int(), start: z.number().int(), limit: z.number().int().nullable(), count: z.number().int() })
   .openapi("PaginationMeta");
 
-export const errorResponses = (...statuses: Array<400 | 401 | 403 | 404 | 409 | 413>) =>
+export const errorResponses = (...statuses: Array<400 | 401 | 403 | 404 | 409 | 411 | 413 | 415 | 422 | 426 | 500>) =>
   Object.fromEntries(statuses.map((s) => [s, { description: "Error", content: { "application/json": { schema: ErrorSchema } } }]));
 
 export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) => ({

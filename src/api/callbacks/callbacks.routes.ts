@@ -13,6 +13,7 @@ export const postCallback = createRoute({
   method: "post",
   path: "/callbacks/{token}",
   tags: ["providers"],
+  operationId: "postCallback",
   summary: "A provider posts a part's deferred result (the signed callback_url of its request)",
   description:
     'For providers that answered `202 {"accepted": true}`. The URL is its own credential: single use, bound to the job, part and attempt, expiring. `{"tags": [...]}` as a synchronous reply would carry, or `{"error", "transient"?}`.',

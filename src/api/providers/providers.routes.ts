@@ -32,6 +32,8 @@ export const listProviders = createRoute({
   method: "get",
   path: "/providers",
   tags: ["providers"],
+  operationId: "listProviders",
+  description: "Each provider of the catalog with the models it serves, its concurrency (shared by every job), what is in flight now and its health: calls and errors over the last minutes, and whether its circuit is open. URLs only for system administrators.",
   summary: "Every provider of the catalog: the models it serves, its health and its load",
   responses: { 200: jsonResponse(z.object({ providers: z.array(ProviderSchema) }), "Providers"), ...errorResponses(401) },
 });

@@ -1,8 +1,10 @@
 import { createRouter } from "../router";
 import { stopAll, stopModel, tag, tagRequestHook } from "./tagging.routes";
 import { startTaggingHandler, stopTaggingHandler } from "./tagging.handlers";
+import { ScopeVariantSchemas } from "./tagging.schemas";
 
 export const taggingRouter = createRouter();
 taggingRouter.openapi(tag, startTaggingHandler, tagRequestHook);
 taggingRouter.openapi(stopAll, stopTaggingHandler);
 taggingRouter.openapi(stopModel, stopTaggingHandler);
+for (const [name, schema] of Object.entries(ScopeVariantSchemas)) taggingRouter.openAPIRegistry.register(name, schema);

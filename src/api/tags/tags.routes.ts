@@ -19,6 +19,8 @@ export const tracks = createRoute({
   method: "get",
   path: "/{qid}/tracks",
   tags: ["tags"],
+  operationId: "tracks",
+  description: "The content's tracks: name, label, the models that wrote them and how many current tags each holds.",
   summary: "The content's tag tracks",
   request: { params: z.object({ qid: qidParam }), query: z.object({ authorization: authQuery }).strict() },
   responses: {
@@ -34,6 +36,8 @@ export const tagsList = createRoute({
   method: "get",
   path: "/{qid}/tags",
   tags: ["tags"],
+  operationId: "tagsList",
+  description: "The content's current tags (joined across parts, one copy per model: superseded and deleted runs are left out) filtered by track, model, job, time window (ms) or text, a page at a time.",
   summary: "Read tags, ordered by start_time",
   request: {
     params: z.object({ qid: qidParam }),
@@ -58,6 +62,8 @@ export const tagsExport = createRoute({
   method: "get",
   path: "/{qid}/tags/export",
   tags: ["tags"],
+  operationId: "tagsExport",
+  description: "A track as a WebVTT or SRT file, or every current tag of the content as JSON, streamed page by page.",
   summary: "Download tags: a track as WebVTT or SRT, or every tag of the content as JSON",
   request: {
     params: z.object({ qid: qidParam }),
