@@ -85,22 +85,23 @@ describe("Workers AI models through the AI and Media Transformations bindings", 
     const frames = (await mediaOutputs()).filter((o) => o.output.mode === "frame").map((o) => o.output.time);
     expect(frames).toEqual(expect.arrayContaining(["0s", "2s", "8s", "10s", "18s"]));
     const tags = await tagsOf("wai", "object_detection");
-    // score >= 0.5: "tv" and "person" in each of the 10 frames.
-    expect(tags).toHaveLength(20);
-    const tv = tags.filter((t) => t.text === "tv");
-    expect(tv[0]).toMatchObject({ start_time: 0, end_time: 2000, frame_info: { frame_idx: 0, box: { x1: 0.1, y1: 0.1, x2: 0.9, y2: 0.9 } }, additional_info: { confidence: 0.9981 } });
-    expect(tv.find((t) => t.start_time === 12_000)?.frame_info?.frame_idx).toBe(6);
+    // score >= 0.5: "tv" and "person" in each of the 10 frames, each joined into one segment
+    // (object models join by segment) that keeps every frame's box.
+    expect(tags.map((t) => [t.text, t.start_time, t.end_time]).sort()).toEqual([["person", 0, 20_000], ["tv", 0, 20_000]]);
+    const tv = tags.find((t) => t.text === "tv")!;
+    expect(tv).toMatchObject({ frame_info: { frame_idx: 0, box: { x1: 0.1, y1: 0.1, x2: 0.9, y2: 0.9 } }, additional_info: { confidence: 0.9981 } });
+    expect(tv.additional_info.frames).toHaveLength(10);
+    expect(tv.additional_info.frames.find((f: { time: number }) => f.time === 12_000)?.frame_idx).toBe(6);
   });
 
   it("label and caption: ResNet's top labels above min_score, LLaVA's description with the prompt", async () => {
     const label = await runJob("wai", { options: { scope: { type: "video", start_time: 0, end_time: 10 } }, jobs: [{ model: "label", model_params: { fps: 0.2, top_k: 2 } }] });
     expect(label.status).toBe("succeeded");
     const labels = await tagsOf("wai", "image_classification");
-    expect(labels.map((t) => [t.start_time, t.text])).toEqual([
-      [0, "TELEVISION"],
-      [0, "MONITOR"],
-      [5000, "TELEVISION"],
-      [5000, "MONITOR"],
+    // The same labels on both sampled frames (0 s, 5 s): one segment each.
+    expect(labels.map((t) => [t.start_time, t.end_time, t.text])).toEqual([
+      [0, 10_000, "TELEVISION"],
+      [0, 10_000, "MONITOR"],
     ]);
     const caption = await runJob("wai", { options: { scope: { type: "video", start_time: 0, end_time: 10 } }, jobs: [{ model: "caption", model_params: { prompt: "What is on screen?" } }] });
     expect(caption.status).toBe("succeeded");

@@ -55,8 +55,14 @@ describe("job lifecycle", () => {
       { num_job_parts: 1, num_tagged_parts: 1 },
     ]);
     expect(detail.jobs[0]).toMatchObject({ source_qid: "diffc", job_status: { status: "Completed", time_ran: expect.stringMatching(/^\d+h \d+m \d+s$/) } });
-    // Each run keeps its own batch of tags (runs 1, 3 and 4; run 2 tagged nothing).
-    expect((await json<ApiBody>(await call("GET", "/diffc/tags"), 200)).meta.total).toBe(4 * 1 + 4 + 1);
+    // One current copy: run 3 (replace) superseded run 1's tags, and run 4 (replace, 4-8 s) run 3's tag there.
+    const current = (await json<ApiBody>(await call("GET", "/diffc/tags"), 200)).tags as ApiBody[];
+    expect(current.map((t) => [t.start_time, t.job_id])).toEqual([
+      [0, third.jobs[0]!.job_id],
+      [4000, fourth.jobs[0]!.job_id],
+      [8000, third.jobs[0]!.job_id],
+      [12_000, third.jobs[0]!.job_id],
+    ]);
     await expectError(await call("GET", "/diffc/tag-status/never"), 404, "NO_JOBS_FOUND");
   });
 
