@@ -56,7 +56,8 @@ export async function readLines(image: Buffer, width: number, height: number): P
 
 function lineTags(lines: OcrLine[], minConfidence: number, frameIdx: number, startMs: number, endMs: number): Tag[] {
   return lines
-    .filter((l) => l.confidence >= minConfidence)
+    // Tesseract reads confidence as 0-100; params and tags speak 0-1.
+    .filter((l) => l.confidence / 100 >= minConfidence)
     .map((l) => ({ start_time: startMs, end_time: endMs, text: l.text, frame_info: { frame_idx: frameIdx, box: l.box }, additional_info: { confidence: Number((l.confidence / 100).toFixed(4)) } }));
 }
 

@@ -70,3 +70,13 @@ export class EventLog {
     return this.sql.exec<{ s: number | null }>("SELECT MAX(seq) AS s FROM events").one().s ?? 0;
   }
 }
+
+/**
+ * The code to answer a client's close with. The runtime reports codes a server may not send
+ * (1005: no code, 1006: the connection dropped without a close frame, 1015: TLS) and protocol
+ * ones that are the client's to give; a server sends 1000 or an application code (3000-4999),
+ * so a client that vanished gets a normal close instead of an exception in the log.
+ */
+export function replyCloseCode(code: number): number {
+  return code === 1000 || (code >= 3000 && code <= 4999) ? code : 1000;
+}

@@ -9,7 +9,7 @@ import { uploadedPartsAmong } from "../tagstore/reports";
 import { joinJobTags } from "../tagstore/finalize";
 import { createBatches } from "../tagstore/write";
 import { Clock } from "./clock";
-import type { FeedEventType } from "./feed-events";
+import { type FeedEventType, replyCloseCode } from "./feed-events";
 import { liveLagUpdate, planLiveAnswer, planPollFailure, reviveVerdict } from "./live-plan";
 import { LiveStore } from "./live-store";
 import { partTimeoutMs } from "./part-deadline";
@@ -52,7 +52,7 @@ export class TagRunner extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-    ws.close(code === 1005 ? 1000 : code, "closed");
+    ws.close(replyCloseCode(code), "closed");
   }
 
   private emit(type: FeedEventType, data: Record<string, unknown> = {}): void {

@@ -4,7 +4,7 @@ import { FEED_SNAPSHOT_JOBS } from "../limits";
 import { db } from "../db/client";
 import { recentTenantJobs } from "../db/jobs";
 import { jobStatusView } from "../jobs/view";
-import type { FeedEvent } from "./feed-events";
+import { type FeedEvent, replyCloseCode } from "./feed-events";
 
 /** Events the tenant's feed keeps for `?since=` replays. */
 const FEED_HISTORY = 2000;
@@ -87,7 +87,7 @@ export class TenantFeed extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-    ws.close(code === 1005 ? 1000 : code, "closed");
+    ws.close(replyCloseCode(code), "closed");
   }
 
   private lastSeq(): number {

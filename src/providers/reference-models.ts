@@ -34,9 +34,9 @@ export const REFERENCE_MODELS: ReferenceModelSpec[] = [
     description: "On-screen text of frames sampled at `fps` (tesseract.js, English)",
     params_schema: schema({
       fps: { type: "number", exclusiveMinimum: 0, maximum: 30, default: 1, description: "Frames sampled per second" },
-      min_confidence: { type: "number", minimum: 0, maximum: 100, default: 60, description: "Lines read with less confidence (0-100) are dropped" },
+      min_confidence: { type: "number", minimum: 0, maximum: 1, default: 0.6, description: "Lines read with less confidence (0-1, the scale of the tags' confidence) are dropped" },
     }),
-    defaults: { fps: 1, min_confidence: 60 },
+    defaults: { fps: 1, min_confidence: 0.6 },
   },
   {
     name: "black",

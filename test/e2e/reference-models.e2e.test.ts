@@ -125,6 +125,6 @@ describe("end to end: the sample content tagged by every reference model at once
     expect(tracks.map((t) => [t.name, t.models]).sort()).toEqual([["black_frames", ["black"]], ["loudness", ["loudness"]], ["ocr", ["ocr"]], ["shot_detection", ["shot"]], ["silence", ["silence"]]]);
     const ocr = await get<{ params_schema: { properties: Record<string, unknown> }; default_params: Record<string, unknown> }>("/models/ocr");
     expect(Object.keys(ocr.params_schema.properties).sort()).toEqual(["fps", "min_confidence"]);
-    expect(ocr.default_params).toEqual({ fps: 1, min_confidence: 60 });
+    expect(ocr.default_params).toEqual({ fps: 1, min_confidence: 0.6 });
   });
 });

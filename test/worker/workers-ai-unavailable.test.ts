@@ -19,6 +19,10 @@ describe("Workers AI models where the bindings are missing", () => {
     expect(res.jobs[1]).toMatchObject({ model: "shot", started: true });
     const jobs = await json<ApiBody>(await call("GET", "/job-status?qid=noai&model=caption"), 200);
     expect(jobs.meta.total).toBe(0);
+    // /providers tells the same story: no binding, no "ok".
+    const { providers } = await json<{ providers: ApiBody[] }>(await call("GET", "/providers", { token: ADMIN }), 200);
+    const whisper = providers.find((p) => p.kind === "workers-ai" && p.models.includes("asr"));
+    expect(whisper).toMatchObject({ health: { status: "unavailable" }, unavailable_reason: expect.stringMatching(/Workers AI binding \(AI\)/) });
   });
 
   it("validates Workers AI provider entries", async () => {

@@ -3,7 +3,9 @@ import { errorResponses, jsonResponse } from "../shared.schemas";
 
 const ProviderHealthSchema = z
   .object({
-    status: z.enum(["ok", "degraded", "down"]).describe("down: skipped after repeated failures until a trial call succeeds; degraded: more than 20% of calls failed"),
+    status: z
+      .enum(["ok", "degraded", "down", "unavailable"])
+      .describe("down: skipped after repeated failures until a trial call succeeds; degraded: more than 20% of calls failed; unavailable: cannot run in this deployment (see unavailable_reason)"),
     in_flight: z.number().int().describe("Parts at the provider now, across all jobs"),
     last_success_at: z.string().nullable(),
     last_error_at: z.string().nullable(),
@@ -24,6 +26,7 @@ const ProviderSchema = z
     url: z.string().optional().describe("System administrators only"),
     concurrency: z.number().int().describe("Parts in flight at this provider, across all jobs"),
     models: z.array(z.string()),
+    unavailable_reason: z.string().optional().describe("Why the provider cannot run here (a Workers AI provider without its bindings)"),
     health: ProviderHealthSchema,
   })
   .openapi("Provider");
