@@ -11,12 +11,17 @@ const el = (tag, attrs = {}, ...children) => {
   return node;
 };
 
-const state = { token: localStorage.getItem("tagger-token") ?? "", jobs: new Map(), contents: [], feedSeq: null, socket: null, tenant: null, selectedQid: null };
+const state = { token: localStorage.getItem("tagger-token") ?? "", jobs: new Map(), contents: [], feedSeq: null, socket: null, tenant: null, selectedQid: null, tagsStart: 0 };
 
-function notice(message) {
+let noticeTimer = null;
+/** A message for the user: errors stay until the next action; successes clear themselves. */
+function notice(message, kind = "error") {
   const n = $("#notice");
+  clearTimeout(noticeTimer);
   n.textContent = message ?? "";
+  n.className = message ? `notice-${kind}` : "";
   n.hidden = !message;
+  if (message && kind === "ok") noticeTimer = setTimeout(() => notice(null), 6000);
 }
 
 async function api(path, init = {}) {
@@ -30,7 +35,7 @@ async function api(path, init = {}) {
   if (res.status === 204) return null;
   const type = res.headers.get("content-type") ?? "";
   const body = type.includes("json") ? await res.json() : await res.text();
-  if (!res.ok) throw new Error(body?.error?.message ?? `${res.status} ${res.statusText}`);
+  if (!res.ok) throw Object.assign(new Error(body?.error?.message ?? `${res.status} ${res.statusText}`), { status: res.status });
   return body;
 }
 
@@ -56,9 +61,27 @@ function show(page) {
 }
 
 // ---- jobs ----
+/** How far a job has got: a row never goes back (a late local row or a stale event cannot undo a newer state). */
+const STAGE = { queued: 0, running: 1, succeeded: 2, failed: 2, cancelled: 2 };
+const ended = (status) => STAGE[status] === 2;
+
 function upsertJob(job) {
-  const prev = state.jobs.get(job.job_id) ?? {};
-  state.jobs.set(job.job_id, { ...prev, ...job });
+  const prev = state.jobs.get(job.job_id);
+  if (prev && (STAGE[prev.status] ?? -1) > (STAGE[job.status] ?? -1)) return;
+  state.jobs.set(job.job_id, { ...(prev ?? {}), ...job });
+}
+
+/** The progress cell: what was tagged out of what there was, and why when there was nothing. */
+function progressCell(j) {
+  const total = j.tag_details?.total_parts ?? 0;
+  const tagged = j.tag_details?.tagged_parts ?? 0;
+  const pct = total > 0 ? Math.round((tagged / total) * 100) : j.status === "succeeded" ? 100 : Math.round((j.progress ?? 0) * 100);
+  const shown = ended(j.status) && j.status !== "succeeded" ? Math.round((total > 0 ? tagged / total : 0) * 100) : pct;
+  const label = j.status === "failed" ? `failed at ${tagged}/${total}` : j.status === "cancelled" ? `stopped at ${tagged}/${total}` : `${shown}% ${j.tagging_progress ?? `${tagged}/${total}`}`;
+  const nothing = j.status === "succeeded" && total === 0
+    ? el("div", { class: "explain" }, "Nothing to tag: every part in scope was tagged by an earlier run. Start again with “Replace earlier tags” to tag it anew.")
+    : null;
+  return el("td", {}, el("progress", { max: 100, value: shown, "aria-label": `${j.qid} ${j.model} progress` }), " ", el("span", { class: "parts" }, label), nothing);
 }
 
 function jobFromEvent(e) {
@@ -80,13 +103,12 @@ function renderJobs() {
   const body = $("#jobs tbody");
   body.replaceChildren(
     ...rows.map((j) => {
-      const active = j.status === "queued" || j.status === "running";
-      const pct = Math.round((j.progress ?? 0) * 100);
+      const active = !ended(j.status);
       const warnings = j.tag_details?.warnings;
       return el("tr", { "data-job": j.job_id },
         el("td", {}, j.qid), el("td", {}, j.model),
         el("td", { class: `status-${j.status}` }, j.status, j.error ? el("div", { class: "error" }, j.error) : null),
-        el("td", {}, el("progress", { max: 100, value: pct, "aria-label": `${j.qid} ${j.model} progress` }), ` ${pct}% `, el("span", { class: "parts" }, j.tagging_progress ?? "")),
+        progressCell(j),
         el("td", {}, warnings ? `${warnings.num_warnings}: ${warnings.last_warning}` : ""),
         el("td", {}, j.created_at ? new Date(j.created_at).toLocaleTimeString() : ""),
         el("td", {},
@@ -98,7 +120,10 @@ function renderJobs() {
 }
 
 async function stopJob(j) {
-  try { await api(`/${encodeURIComponent(j.qid)}/stop/${encodeURIComponent(j.model)}`, { method: "POST" }); } catch (e) { notice(e.message); }
+  try {
+    await api(`/${encodeURIComponent(j.qid)}/stop/${encodeURIComponent(j.model)}`, { method: "POST" });
+    notice(`Stopping ${j.model} on ${j.qid}.`, "ok");
+  } catch (e) { notice(e.message); }
 }
 async function deleteJob(j) {
   try {
@@ -212,7 +237,7 @@ async function register(ev) {
     await loadContents();
     $("#start-qid").value = qid;
     // Said last, when the forms below know the new content.
-    notice(`Registered ${qid}.`);
+    notice(`Registered ${qid}.`, "ok");
   } catch (e) { notice(e.message); }
 }
 
@@ -229,9 +254,12 @@ async function startTagging(ev) {
     else params[input.name] = t === "number" || t === "integer" ? Number(input.value) : input.value;
   }
   try {
-    const { jobs } = await api(`/${encodeURIComponent(qid)}/tag`, { method: "POST", json: { jobs: [{ model, model_params: params }] } });
+    const replace = $("#start-replace").checked;
+    const { jobs } = await api(`/${encodeURIComponent(qid)}/tag`, { method: "POST", json: { options: { replace }, jobs: [{ model, model_params: params }] } });
     const j = jobs[0];
-    notice(j.started ? `Started ${model} on ${qid}.` : j.message);
+    if (j.started) notice(`Started ${model} on ${qid}.`, "ok");
+    else notice(j.message);
+    // The feed may have told of this job already (a quick one can end before the answer arrives).
     if (j.started) upsertJob({ job_id: j.job_id, qid, model, status: "queued", progress: 0, created_at: new Date().toISOString() });
     state.selectedQid = qid;
     show("jobs");
@@ -243,7 +271,11 @@ async function startTagging(ev) {
 let timelineTimer = null;
 function scheduleTimelineRefresh() {
   clearTimeout(timelineTimer);
-  timelineTimer = setTimeout(() => state.selectedQid && loadTimeline(state.selectedQid), 300);
+  timelineTimer = setTimeout(async () => {
+    if (!state.selectedQid) return;
+    await loadTimeline(state.selectedQid);
+    await searchTags(state.tagsStart ?? 0);
+  }, 300);
 }
 
 async function loadTagsPage() {
@@ -272,9 +304,32 @@ async function openContent(qid) {
   await searchTags();
 }
 
+const TRACK_COLOURS = ["#1565c0", "#c62828", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#ad1457", "#4e342e"];
+const ROW_REM = 1.5;
+
+/** Puts overlapping tags on rows of their own (first row where the tag fits), so none hides another. */
+function stack(tags) {
+  const rowEnds = [];
+  return tags.map((tag) => {
+    let row = rowEnds.findIndex((end) => end <= tag.start_time);
+    if (row === -1) row = rowEnds.push(0) - 1;
+    rowEnds[row] = Math.max(tag.end_time, tag.start_time + 1);
+    return { tag, row };
+  });
+}
+
+/** Ticks at a round step, about ten across the content. */
+function ruler(total) {
+  const steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600].map((s) => s * 1000);
+  const step = steps.find((s) => total / s <= 12) ?? 3_600_000;
+  const ticks = [];
+  for (let t = 0; t <= total; t += step) ticks.push(el("span", { class: "tick", style: `left:${(t / total) * 100}%` }, fmtTime(t)));
+  return el("div", { class: "ruler", "aria-hidden": "true" }, ...ticks);
+}
+
 async function loadTimeline(qid) {
   const { tracks } = await api(`/${encodeURIComponent(qid)}/tracks`);
-  const lanes = [];
+  const minConfidence = Number($("#min-confidence").value) || 0;
   let maxEnd = 0;
   const byTrack = [];
   for (const t of tracks) {
@@ -285,24 +340,29 @@ async function loadTimeline(qid) {
       if (page.tags.length < 1000) break;
     }
     for (const tag of tags) maxEnd = Math.max(maxEnd, tag.end_time);
-    byTrack.push([t, tags]);
+    // Tags without a confidence are always shown; the others from the chosen minimum up.
+    byTrack.push([t, tags.filter((tag) => (tag.additional_info?.confidence ?? 1) >= minConfidence)]);
   }
   const video = $("#player");
   const total = Math.max(maxEnd, Number.isFinite(video.duration) ? video.duration * 1000 : 0, 1);
-  for (const [t, tags] of byTrack) {
-    lanes.push(el("div", { class: "lane", role: "group", "aria-label": `${t.label} (${tags.length} tags)`, "data-track": t.name },
-      el("span", { class: "lane-name" }, t.label),
-      ...tags.map((tag) => el("button", {
+  const lanes = byTrack.map(([t, tags], i) => {
+    const colour = TRACK_COLOURS[i % TRACK_COLOURS.length];
+    const placed = stack(tags);
+    const rows = Math.max(1, ...placed.map((p) => p.row + 1));
+    return el("div", { class: "lane", role: "group", "aria-label": `${t.label} (${tags.length} tags)`, "data-track": t.name, style: `height:${rows * ROW_REM + 1.2}rem` },
+      el("span", { class: "lane-name" }, `${t.label} · ${tags.length}`),
+      ...placed.map(({ tag, row }) => el("button", {
         type: "button", class: "tag", "data-start": tag.start_time,
-        style: `left:${(tag.start_time / total) * 100}%;width:${Math.max(0.3, ((tag.end_time - tag.start_time) / total) * 100)}%`,
-        title: `${fmtTime(tag.start_time)} ${tag.text}${tag.additional_info?.confidence !== undefined ? ` (confidence ${tag.additional_info.confidence})` : ""}`,
+        style: `left:${(tag.start_time / total) * 100}%;width:${Math.max(0.3, ((tag.end_time - tag.start_time) / total) * 100)}%;top:${1.1 + row * ROW_REM}rem;background:${colour}`,
+        title: `${fmtTime(tag.start_time)}–${fmtTime(tag.end_time)} ${tag.text}${tag.additional_info?.confidence !== undefined ? ` (confidence ${tag.additional_info.confidence})` : ""}`,
         "aria-label": `${t.label} at ${fmtTime(tag.start_time)}: ${tag.text}`,
         onclick: () => seek(tag.start_time),
       }, tag.text)),
-    ));
-  }
+    );
+  });
+  $("#legend").replaceChildren(...byTrack.map(([t], i) => el("span", { style: `--swatch:${TRACK_COLOURS[i % TRACK_COLOURS.length]}` }, t.label)));
   const playhead = el("div", { class: "playhead", "aria-hidden": "true" });
-  $("#timeline").replaceChildren(...lanes, playhead);
+  $("#timeline").replaceChildren(ruler(total), ...lanes, playhead);
   video.ontimeupdate = () => (playhead.style.left = `${((video.currentTime * 1000) / total) * 100}%`);
   $("#exports").replaceChildren(
     ...tracks.flatMap((t) => [
@@ -318,17 +378,24 @@ function seek(ms) {
   video.currentTime = ms / 1000;
 }
 
-async function searchTags() {
+const TAGS_PAGE = 100;
+/** The tag list: a page at a time, newest search first; refreshed live when the content gets tags. */
+async function searchTags(start = 0) {
   const qid = state.selectedQid;
   const text = $("#tags-search").value.trim();
   if (!qid) return;
-  const { tags } = await api(`/${encodeURIComponent(qid)}/tags?limit=200${text ? `&text=${encodeURIComponent(text)}` : ""}`);
+  const { tags, meta } = await api(`/${encodeURIComponent(qid)}/tags?limit=${TAGS_PAGE}&start=${start}${text ? `&text=${encodeURIComponent(text)}` : ""}`);
+  state.tagsStart = start;
   $("#tag-list tbody").replaceChildren(
     ...tags.map((t) => el("tr", {},
       el("td", {}, el("button", { type: "button", onclick: () => seek(t.start_time) }, fmtTime(t.start_time))),
+      el("td", {}, fmtTime(t.end_time)),
       el("td", {}, t.track), el("td", {}, t.text),
       el("td", {}, t.additional_info?.confidence !== undefined ? String(t.additional_info.confidence) : ""))),
   );
+  $("#tags-page").textContent = meta.total === 0 ? "no tags" : `${start + 1}–${start + tags.length} of ${meta.total}`;
+  $("#tags-prev").disabled = start === 0;
+  $("#tags-next").disabled = start + tags.length >= meta.total;
 }
 
 // ---- models and providers ----
@@ -345,7 +412,7 @@ async function loadModels() {
 async function signIn(ev) {
   ev?.preventDefault();
   state.token = $("#token").value.trim() || state.token;
-  localStorage.setItem("tagger-token", state.token);
+  if (state.token) localStorage.setItem("tagger-token", state.token);
   try {
     const { contents } = await api("/contents?limit=1");
     state.tenant = contents[0]?.tenant ?? null;
@@ -356,13 +423,28 @@ async function signIn(ev) {
     if (!state.socket || state.socket.readyState > 1) connectFeed();
   } catch (e) {
     $("#who").textContent = "";
+    // A token the service refuses is not kept for the next visit.
+    if (e.status === 401) {
+      localStorage.removeItem("tagger-token");
+      state.token = "";
+    }
     notice(`Sign in: ${e.message}`);
   }
+}
+
+/** Forgets the token and starts over (in development, as the development user). */
+function signOut() {
+  localStorage.removeItem("tagger-token");
+  location.reload();
 }
 
 document.addEventListener("DOMContentLoaded", () => {
   for (const b of document.querySelectorAll("nav button")) b.addEventListener("click", () => show(b.dataset.page));
   $("#signin").addEventListener("submit", signIn);
+  $("#signout").addEventListener("click", signOut);
+  $("#min-confidence").addEventListener("change", () => state.selectedQid && loadTimeline(state.selectedQid));
+  $("#tags-prev").addEventListener("click", () => searchTags(Math.max(0, state.tagsStart - TAGS_PAGE)));
+  $("#tags-next").addEventListener("click", () => searchTags(state.tagsStart + TAGS_PAGE));
   $("#job-filters").addEventListener("input", renderJobs);
   $("#register").addEventListener("submit", register);
   $("#start").addEventListener("submit", startTagging);

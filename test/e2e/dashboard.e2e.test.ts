@@ -76,7 +76,11 @@ describe("end to end: the dashboard in a browser", () => {
     await page.getByRole("button", { name: "Tags", exact: true }).click();
     await page.locator("#tags-qid").selectOption(DEMO.qid);
     const lane = page.locator('.lane[data-track="shot_detection"] .tag');
-    await expect.poll(() => lane.count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(DEMO.cuts_s.length);
+    // Exactly the seven shots (joined across the 10 s parts), under a ruler, in a labelled lane.
+    await expect.poll(() => lane.count(), { timeout: 15_000 }).toBe(DEMO.cuts_s.length + 1);
+    expect(await page.locator("#timeline .ruler .tick").count()).toBeGreaterThan(3);
+    expect(await page.locator(".lane[data-track=\"shot_detection\"] .lane-name").textContent()).toBe(`Shot Detection · ${DEMO.cuts_s.length + 1}`);
+    expect(await page.locator("#legend").textContent()).toContain("Shot Detection");
     await expect.poll(() => page.evaluate(() => (document.querySelector("#player") as HTMLVideoElement).readyState), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
     const cut = DEMO.cuts_s[1]! * 1000;
     await page.locator(`.lane[data-track="shot_detection"] .tag[data-start="${cut}"]`).click();
@@ -89,6 +93,49 @@ describe("end to end: the dashboard in a browser", () => {
     expect(vtt.startsWith("WEBVTT")).toBe(true);
     expect(vtt).toContain("00:00:13.000 --> ");
     expect(vtt.split("\n\n").filter((b) => b.includes("-->")).length).toBe(await lane.count());
+
+    // A quick re-run (every part tagged already): the row the page adds after the start answer
+    // must not win over the feed's job.succeeded, and the page says why nothing was tagged.
+    const startShot = async (replace: boolean) => {
+      await page.getByRole("button", { name: "Content", exact: true }).click();
+      await page.locator("#start-qid").selectOption(DEMO.qid);
+      await page.locator("#start-model").selectOption("shot");
+      await page.locator("#start-replace").setChecked(replace);
+      await page.getByRole("button", { name: "Start" }).click();
+      await expect.poll(() => page.locator("#notice").textContent(), { timeout: 10_000 }).toBe(`Started shot on ${DEMO.qid}.`);
+    };
+    await startShot(false);
+    const rows = page.locator("#jobs tbody tr");
+    await expect.poll(() => page.locator("#jobs tbody td.status-succeeded").count(), { timeout: 30_000 }).toBe(2);
+    expect(await page.locator("#jobs tbody td.status-queued, #jobs tbody td.status-running").count()).toBe(0);
+    expect(await rows.first().textContent()).toContain("Nothing to tag");
+    expect(await rows.first().getByRole("button", { name: "Stop" }).count()).toBe(0);
+    expect(await page.locator("#notice").getAttribute("class")).toBe("notice-ok");
+    await page.screenshot({ path: join(SHOTS, "5-quick-rerun.png"), fullPage: true });
+
+    // A re-run with "Replace earlier tags" tags every part again and leaves one copy of each shot.
+    await startShot(true);
+    await expect.poll(() => page.locator("#jobs tbody td.status-succeeded").count(), { timeout: 60_000 }).toBe(3);
+    expect(await rows.first().textContent()).toContain(`${DEMO.duration_s / DEMO.part_duration}/${DEMO.duration_s / DEMO.part_duration}`);
+    await page.getByRole("button", { name: "Tags", exact: true }).click();
+    await page.locator("#tags-qid").selectOption(DEMO.qid);
+    await expect.poll(() => lane.count(), { timeout: 15_000 }).toBe(DEMO.cuts_s.length + 1);
+    await page.screenshot({ path: join(SHOTS, "6-replace.png"), fullPage: true });
+
+    // A job that fails is shown failed, with its error, not as a full bar.
+    const reg = await fetch(`${api.url}/contents/broken`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ title: "Broken", streams: { video: { file: "missing.m3u8" } } }) });
+    expect(reg.status).toBe(201);
+    await page.getByRole("button", { name: "Content", exact: true }).click();
+    await expect.poll(() => page.locator("#start-qid option[value=broken]").count(), { timeout: 10_000 }).toBe(1);
+    await page.locator("#start-qid").selectOption("broken");
+    await page.locator("#start-model").selectOption("shot");
+    await page.getByRole("button", { name: "Start" }).click();
+    const failed = page.locator("#jobs tbody tr", { has: page.locator("td.status-failed") });
+    await expect.poll(() => failed.count(), { timeout: 30_000 }).toBe(1);
+    expect(await failed.textContent()).toContain("failed at 0/0");
+    expect(await failed.textContent()).toContain("No uploaded file");
+    expect(Number(await failed.getByRole("progressbar").getAttribute("value"))).toBe(0);
+    await page.screenshot({ path: join(SHOTS, "7-failed.png"), fullPage: true });
 
     await page.getByRole("button", { name: "Models and providers" }).click();
     await expect.poll(() => page.locator("#providers tbody tr").count(), { timeout: 10_000 }).toBeGreaterThan(0);
