@@ -11,7 +11,7 @@ const el = (tag, attrs = {}, ...children) => {
   return node;
 };
 
-const state = { token: localStorage.getItem("tagger-token") ?? "", jobs: new Map(), contents: [], feedSeq: null, socket: null, tenant: null, selectedQid: null, tagsStart: 0 };
+const state = { token: localStorage.getItem("tagger-token") ?? "", jobs: new Map(), contents: [], feedSeqs: {}, feedNeedsTenant: false, socket: null, tenant: null, selectedQid: null, tagsStart: 0 };
 
 let noticeTimer = null;
 /** A message for the user: errors stay until the next action; successes clear themselves. */
@@ -140,29 +140,44 @@ async function loadJobs() {
 }
 
 // ---- the feed ----
+/**
+ * One socket for every tenant the caller is in (the server relays each tenant's feed); a caller
+ * who must name a tenant (a system administrator) gets the first content's. Each tenant's
+ * feed_seq is kept so a reconnect replays what was missed, tenant by tenant.
+ */
 function connectFeed() {
   const params = new URLSearchParams();
   if (state.token) params.set("authorization", state.token);
-  if (state.tenant) params.set("tenant", state.tenant);
-  if (state.feedSeq !== null) params.set("since", String(state.feedSeq));
+  if (state.feedNeedsTenant && state.tenant) params.set("tenant", state.tenant);
+  const since = Object.entries(state.feedSeqs).map(([t, n]) => `${t}:${n}`).join(",");
+  if (since) params.set("since", since);
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
   const ws = new WebSocket(`${proto}//${location.host}/feed?${params}`);
+  let opened = false;
   state.socket = ws;
   $("#feed-state").textContent = "connecting…";
-  ws.addEventListener("open", () => ($("#feed-state").textContent = "live"));
+  ws.addEventListener("open", () => {
+    opened = true;
+    $("#feed-state").textContent = "live";
+  });
   ws.addEventListener("message", (m) => {
     const e = JSON.parse(m.data);
+    const seen = (tenant, seq) => {
+      if (tenant && seq !== undefined) state.feedSeqs[tenant] = Math.max(state.feedSeqs[tenant] ?? 0, seq);
+    };
     if (e.type === "snapshot") {
       for (const j of e.jobs) upsertJob(j);
-      state.feedSeq ??= e.feed_seq;
+      seen(e.tenant, e.feed_seq);
     } else if (e.type?.startsWith("job.")) {
-      state.feedSeq = Math.max(state.feedSeq ?? 0, e.feed_seq ?? 0);
+      seen(e.tenant, e.feed_seq);
       upsertJob(jobFromEvent(e));
       if (e.type === "job.tags" && e.qid === state.selectedQid) scheduleTimelineRefresh();
     }
     renderJobs();
   });
   ws.addEventListener("close", () => {
+    // Refused before it opened: this caller must name a tenant.
+    if (!opened) state.feedNeedsTenant = true;
     $("#feed-state").textContent = "reconnecting…";
     setTimeout(connectFeed, 2000);
   });

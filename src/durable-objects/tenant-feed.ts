@@ -49,7 +49,7 @@ export class TenantFeed extends DurableObject<Env> {
     // The socket's filter is its tag: publishing asks the runtime for exactly the matching sockets.
     this.ctx.acceptWebSocket(server, [filterTag(filter.qid, filter.model)]);
     const { jobs, more } = await this.snapshot(tenant, filter);
-    server.send(JSON.stringify({ type: "snapshot", feed_seq: this.lastSeq(), jobs, more }));
+    server.send(JSON.stringify({ type: "snapshot", tenant, feed_seq: this.lastSeq(), jobs, more }));
     if (since !== null) {
       for (const row of this.ctx.storage.sql.exec<{ feed_seq: number; qid: string; model: string; body: string }>("SELECT feed_seq, qid, model, body FROM feed WHERE feed_seq > ? ORDER BY feed_seq", Number(since))) {
         if (matches(filter, row)) server.send(row.body);

@@ -8,6 +8,9 @@ import { freePort, type LocalService, migrateLocal, startLocalService, startRefe
 import { vendorAssets } from "../../scripts/vendor-assets";
 import { BROWSER_FLAGS, browserExecutable } from "../support/browser";
 
+/** The development user (AUTH_MODE=dev, no token): src/auth/principal.ts. */
+const DEV_ADDRESS = "0xde70000000000000000000000000000000000001";
+
 const SHOTS = join(process.cwd(), "test-output", "dashboard");
 
 /**
@@ -136,6 +139,21 @@ describe("end to end: the dashboard in a browser", () => {
     expect(await failed.textContent()).toContain("No uploaded file");
     expect(Number(await failed.getByRole("progressbar").getAttribute("value"))).toBe(0);
     await page.screenshot({ path: join(SHOTS, "7-failed.png"), fullPage: true });
+
+    // A member of a second tenant sees both tenants' jobs: one feed socket over every tenant.
+    const admin = { authorization: "Bearer e2e-admin", "content-type": "application/json" };
+    const put = (path: string, body: unknown) => fetch(`${api.url}${path}`, { method: "PUT", headers: admin, body: JSON.stringify(body) });
+    expect((await put("/tenants/second", { name: "Second" })).status).toBe(201);
+    expect((await put(`/tenants/second/members/${DEV_ADDRESS}`, { role: "member" })).status).toBe(200);
+    await page.reload();
+    await expect.poll(() => page.locator("#feed-state").textContent(), { timeout: 15_000 }).toBe("live");
+    const second = await fetch(`${api.url}/contents/other`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ tenant: "second", title: "Other", streams: { video: { file: "missing.m3u8" } } }) });
+    expect(second.status).toBe(201);
+    const started = await fetch(`${api.url}/other/tag`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jobs: [{ model: "shot" }] }) });
+    expect(started.status).toBe(200);
+    // The job of the second tenant arrives through the feed and ends as it did (failed: no file).
+    await expect.poll(() => page.locator("#jobs tbody tr", { hasText: "other" }).locator("td.status-failed").count(), { timeout: 30_000 }).toBe(1);
+    expect(await page.locator("#jobs tbody tr", { hasText: "broken" }).count()).toBe(1);
 
     await page.getByRole("button", { name: "Models and providers" }).click();
     await expect.poll(() => page.locator("#providers tbody tr").count(), { timeout: 10_000 }).toBeGreaterThan(0);

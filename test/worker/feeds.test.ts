@@ -109,6 +109,33 @@ describe("progress feeds", () => {
     replay.close();
   });
 
+  it("a caller in several tenants follows all of them on one socket, and resumes each with its own since", async () => {
+    const CAROL = "0x00000000000000000000000000000000000000f3";
+    await json(await call("PUT", "/tenants/feedc", { token: ADMIN, body: { name: "feedc" } }), 201);
+    for (const t of ["feeda", "feedc"]) await json(await call("PUT", `/tenants/${t}/members/${CAROL}`, { token: ADMIN, body: { role: "member" } }), 200);
+    const carol = devToken(CAROL);
+    await registerHls("fmulti-a", 1, { token: carol, tenant: "feeda" });
+    await registerHls("fmulti-c", 1, { token: carol, tenant: "feedc" });
+    const feed = await connect("/feed", carol);
+    await feed.until((m) => m.type === "snapshot" && (m as { tenant?: string }).tenant === "feeda");
+    await feed.until((m) => m.type === "snapshot" && (m as { tenant?: string }).tenant === "feedc");
+    const a = await startJob("fmulti-a", { jobs: [{ model: "feedm" }] }, carol);
+    const c = await startJob("fmulti-c", { jobs: [{ model: "feedm" }] }, carol);
+    await feed.until((m) => m.type === "job.succeeded" && m.job_id === a.jobs[0]!.job_id);
+    await feed.until((m) => m.type === "job.succeeded" && m.job_id === c.jobs[0]!.job_id);
+    // Nothing of a tenant Carol is not in.
+    expect(feed.received.every((m) => m.type === "snapshot" || ["fmulti-a", "fmulti-c"].includes(m.qid ?? "") || m.qid?.startsWith("fa"))).toBe(true);
+    expect(feed.received.some((m) => m.qid === "fb1")).toBe(false);
+    feed.close();
+    // Resuming: each tenant's events after its own feed_seq.
+    const last = (t: string) => Math.max(0, ...feed.received.filter((m) => (m as { tenant?: string }).tenant === t && m.feed_seq !== undefined).map((m) => m.feed_seq!));
+    const resumed = await connect(`/feed?since=feeda:${last("feeda") - 1},feedc:${last("feedc")}`, carol);
+    await resumed.until((m) => m.type === "job.succeeded" && m.job_id === a.jobs[0]!.job_id);
+    expect(resumed.received.filter((m) => m.type.startsWith("job.")).map((m) => m.job_id)).toEqual([a.jobs[0]!.job_id]);
+    resumed.close();
+    await expectError(await exports.default.fetch(`${BASE}/feed?since=feeda:1,bad%20tenant:2&authorization=${encodeURIComponent(carol)}`, { headers: { Upgrade: "websocket" } }), 400, "VALIDATION_ERROR", /since/);
+  });
+
   it("keeps sockets across the object going away (hibernation): the next event still arrives", async () => {
     await registerHls("feedh", 2);
     const feed = await connect("/feedh/feed/feedm");

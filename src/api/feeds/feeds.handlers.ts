@@ -17,9 +17,24 @@ function checkFeedRequest(c: Context<AppEnv>, allowed: string[]): URLSearchParam
     if (!FEED_PARAMS.has(key) || (key !== "authorization" && !allowed.includes(key))) throw badRequest(`Unknown query parameter: ${key}`, "VALIDATION_ERROR");
   }
   const since = params.get("since");
-  if (since !== null && !/^\d{1,15}$/.test(since)) throw badRequest("since must be a sequence number (a non-negative integer)", "VALIDATION_ERROR");
+  if (since !== null && !/^\d{1,15}$/.test(since) && !SINCE_BY_TENANT.test(since)) {
+    throw badRequest("since must be a sequence number (a non-negative integer), or tenant:number pairs separated by commas", "VALIDATION_ERROR");
+  }
   return params;
 }
+
+/** `?since=` of a feed over several tenants: each tenant's feed_seq (`acme:12,beta:5`). */
+const SINCE_BY_TENANT = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}:\d{1,15}(,[A-Za-z0-9][A-Za-z0-9_-]{0,63}:\d{1,15}){0,49}$/;
+
+/** The since of one tenant: a plain number applies to a one-tenant feed; pairs name each tenant's. */
+function sinceOf(since: string | null, tenant: string, single: boolean): string | null {
+  if (since === null) return null;
+  if (/^\d+$/.test(since)) return single ? since : null;
+  return since.split(",").find((pair) => pair.startsWith(`${tenant}:`))?.slice(tenant.length + 1) ?? null;
+}
+
+/** Tenants one socket may follow at once. */
+const MAX_FEED_TENANTS = 20;
 
 /** GET /{qid}/feed/{model}: the pair's events, from its TagRunner. */
 export async function pairFeedHandler(c: Context<AppEnv>) {
@@ -35,19 +50,77 @@ export async function pairFeedHandler(c: Context<AppEnv>) {
   return runnerFor(c.env, qid, model).fetch(new Request(url, c.req.raw));
 }
 
-/** GET /feed: the events of every job in one of the caller's tenants. */
+/**
+ * GET /feed: the events of every job in the caller's tenants. With ?tenant=, that tenant's feed
+ * (its TenantFeed object). Without, every tenant the caller belongs to: one tenant is served
+ * by its object directly; several through one socket that relays each tenant object's socket
+ * (snapshots and events carry their tenant). System administrators name the tenant.
+ */
 export async function tenantFeedHandler(c: Context<AppEnv>) {
   const params = checkFeedRequest(c, ["since", "qid", "model", "tenant"]);
   const p = await principalOf(c);
-  let tenant = params.get("tenant");
-  if (!tenant) {
-    const mine = [...p.roles.keys()];
-    if (isSystem(p) || mine.length !== 1) throw badRequest(`Pass ?tenant= (you are in ${isSystem(p) ? "every tenant" : `${mine.length} tenants`})`, "TENANT_REQUIRED");
-    tenant = mine[0]!;
+  const asked = params.get("tenant");
+  let tenants: string[];
+  if (asked) {
+    if (!isMember(p, asked)) throw forbidden(`You are not a member of tenant ${asked}`);
+    tenants = [asked];
+  } else {
+    if (isSystem(p)) throw badRequest("Pass ?tenant= (you are in every tenant)", "TENANT_REQUIRED");
+    tenants = [...p.roles.keys()].sort();
+    if (tenants.length === 0) throw forbidden("You are not a member of any tenant");
+    if (tenants.length > MAX_FEED_TENANTS) throw badRequest(`You are in ${tenants.length} tenants; one socket follows at most ${MAX_FEED_TENANTS}: pass ?tenant=`, "TENANT_REQUIRED");
   }
-  if (!isMember(p, tenant)) throw forbidden(`You are not a member of tenant ${tenant}`);
-  const url = new URL("https://feed/feed");
-  url.searchParams.set("tenant", tenant);
-  for (const key of ["since", "qid", "model"]) if (params.get(key) !== null) url.searchParams.set(key, params.get(key)!);
-  return c.env.TENANT_FEED.getByName(tenant).fetch(new Request(url, c.req.raw));
+  const single = tenants.length === 1;
+  const open = (tenant: string) => {
+    const url = new URL("https://feed/feed");
+    url.searchParams.set("tenant", tenant);
+    const since = sinceOf(params.get("since"), tenant, single);
+    if (since !== null) url.searchParams.set("since", since);
+    for (const key of ["qid", "model"]) if (params.get(key) !== null) url.searchParams.set(key, params.get(key)!);
+    return c.env.TENANT_FEED.getByName(tenant).fetch(new Request(url, { headers: { Upgrade: "websocket" } }));
+  };
+  if (single) return open(tenants[0]!);
+  return relay(await Promise.all(tenants.map(open)));
+}
+
+/**
+ * One client socket over several tenant feeds: every message of each goes to the client as it
+ * is; the client's close (or any feed's) closes them all. The Worker holds these sockets, which
+ * cannot hibernate, so this is kept for callers in a handful of tenants.
+ */
+function relay(upstream: Response[]): Response {
+  const pair = new WebSocketPair();
+  const [client, server] = [pair[0], pair[1]];
+  server.accept();
+  const feeds = upstream.map((res) => {
+    const ws = res.webSocket;
+    if (!ws) throw new ApiError(502, "FEED_UNAVAILABLE", "A tenant feed did not open");
+    ws.accept();
+    return ws;
+  });
+  const closeAll = (code = 1000, reason = "closed") => {
+    for (const ws of [server, ...feeds]) {
+      try {
+        ws.close(code, reason);
+      } catch {
+        // Already closing.
+      }
+    }
+  };
+  for (const ws of feeds) {
+    ws.addEventListener("message", (m) => {
+      try {
+        server.send(m.data);
+      } catch {
+        closeAll();
+      }
+    });
+    ws.addEventListener("close", () => closeAll(1011, "a tenant feed closed; reconnect"));
+  }
+  server.addEventListener("message", (m) => {
+    if (m.data === "ping") server.send("pong");
+    else server.send(JSON.stringify({ type: "error", message: "This feed only sends; use ping to keep it alive" }));
+  });
+  server.addEventListener("close", () => closeAll());
+  return new Response(null, { status: 101, webSocket: client });
 }
