@@ -26,9 +26,21 @@ export function runFfmpeg(args: string[], timeoutMs = 120_000): Promise<string> 
       clearTimeout(timer);
       if (code === 0) return resolve(stderr);
       const tail = stderr.trim().split("\n").slice(-3).join(" | ");
-      reject(new MediaError(signal ? `ffmpeg was stopped (${signal})` : `ffmpeg failed (${code}): ${tail}`));
+      reject(new MediaError(signal ? `ffmpeg was stopped (${signal})` : (mediaProblem(stderr) ?? `ffmpeg failed (${code}): ${tail}`)));
     });
   });
+}
+
+/** What ffmpeg's complaint means for the client, in words, when it is about the media itself. */
+export function mediaProblem(stderr: string): string | null {
+  if (/Invalid data found when processing input|moov atom not found|could not find codec parameters/i.test(stderr)) {
+    return "the media cannot be read as video or audio (not a media file ffmpeg knows, or a truncated one)";
+  }
+  if (/Output file #0 does not contain any stream|matches no streams|Stream map '.*' matches no streams/i.test(stderr)) {
+    return "the media has no stream of the kind this model reads (no audio, or no video)";
+  }
+  if (/Server returned 4\d\d/i.test(stderr)) return `the media URL answered ${/Server returned (4\d\d[^\n]*)/i.exec(stderr)?.[1] ?? "4xx"}`;
+  return null;
 }
 
 export interface MediaInput {

@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runFfmpeg } from "../../reference-provider/ffmpeg";
 import { DEMO } from "../../reference-provider/sample";
 import { registerDemo } from "../../scripts/lib/demo-content";
 import { freePort, type LocalService, migrateLocal, startLocalService, startReferenceProviderProcess } from "../../scripts/lib/local-service";
@@ -127,4 +128,51 @@ describe("end to end: the sample content tagged by every reference model at once
     expect(Object.keys(ocr.params_schema.properties).sort()).toEqual(["fps", "min_confidence"]);
     expect(ocr.default_params).toEqual({ fps: 1, min_confidence: 0.6 });
   });
+
+  it("broadcast HLS: MPEG-TS segments with H.264 and AAC stereo muxed, registered as both streams, tag with shot and silence", async () => {
+    // 12 s in 2 s segments: a cut at 5 s (inside a segment: one on a segment's first frame cannot
+    // be told from the boundary, see docs/providers.md), silence from 7 to 9 s (across a boundary).
+    const hls = join(dir, "broadcast");
+    mkdirSync(hls);
+    await runFfmpeg([
+      "-loglevel", "error", "-y",
+      "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25:duration=5",
+      "-f", "lavfi", "-i", "smptebars=size=320x240:rate=25:duration=7",
+      "-f", "lavfi", "-i", "aevalsrc='if(between(t,7,9),0,0.3*sin(2*PI*440*t))':s=48000:c=stereo:d=12",
+      "-filter_complex", "[0:v][1:v]concat=n=2:v=1:a=0[v]", "-map", "[v]", "-map", "2:a",
+      "-c:v", "libx264", "-pix_fmt", "yuv420p", "-g", "50", "-sc_threshold", "0", "-c:a", "aac",
+      "-f", "hls", "-hls_time", "2", "-hls_list_size", "0", "-hls_segment_filename", join(hls, "s%d.ts"), join(hls, "index.m3u8"),
+    ].map(String));
+    const put = (path: string, body: BodyInit, type = "application/json") => fetch(`${api.url}${path}`, { method: "PUT", headers: { "content-type": type }, body });
+    const reg = await put("/contents/broadcast", JSON.stringify({ title: "Broadcast", streams: { video: { file: "index.m3u8" }, audio: { file: "index.m3u8", channels: 2, language: "en" } }, part_duration: 4 }));
+    expect(reg.status, await reg.text()).toBe(201);
+    for (const f of readdirSync(hls)) {
+      const up = await put(`/contents/broadcast/files/${f}`, readFileSync(join(hls, f)), "application/octet-stream");
+      expect(up.status, `${f}: ${await up.text()}`).toBe(201);
+    }
+    const started = await fetch(`${api.url}/broadcast/tag`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jobs: [{ model: "shot" }, { model: "silence" }] }) });
+    expect(started.status).toBe(200);
+    let done: Job[] = [];
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      done = (await get<{ jobs: Job[] }>("/broadcast/job-status")).jobs;
+      if (done.length === 2 && done.every((j) => ["succeeded", "failed"].includes(j.status))) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(done.map((j) => [j.model, j.stream, j.status, j.tag_details?.warnings ?? null]).sort(), api.output() + provider.output()).toEqual([
+      ["shot", "video", "succeeded", null],
+      ["silence", "audio", "succeeded", null],
+    ]);
+    const tags = async (track: string) => (await get<{ tags: StoredTag[] }>(`/broadcast/tags?track=${track}`)).tags;
+    // Two shots (joined across the 2 s segments), cut at 5 s; one silence, joined across the 8 s boundary.
+    const shots = (await tags("shot_detection")).map((t) => [t.start_time, t.end_time]);
+    expect(shots).toHaveLength(2);
+    expect(shots[0]![0]).toBe(0);
+    expect(Math.abs(shots[1]![0]! - 5000)).toBeLessThanOrEqual(40);
+    expect(shots[1]![1]).toBe(12_000);
+    const silence = await tags("silence");
+    expect(silence).toHaveLength(1);
+    expect(Math.abs(silence[0]!.start_time - 7000)).toBeLessThanOrEqual(200);
+    expect(Math.abs(silence[0]!.end_time - 9000)).toBeLessThanOrEqual(200);
+  }, 120_000);
 });
