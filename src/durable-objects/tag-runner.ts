@@ -179,6 +179,8 @@ export class TagRunner extends DurableObject<Env> {
       if (outcome.tags > 0) {
         const [start, end] = outcome.span ?? [part.ref.start_ms, part.ref.start_ms + part.ref.duration_ms];
         this.emit("job.tags", { track: job.init.tracks[0]!.name, count: outcome.tags, start_time: start, end_time: end, part: partId });
+        // A live job joins as each interval closes: around this part, with its neighbours.
+        if (part.ref.live) await this.joinTags(job, [part.ref.start_ms - part.ref.duration_ms, part.ref.start_ms + 2 * part.ref.duration_ms]);
       }
     } else if (outcome.transient && part.attempts <= job.init.params.max_fetch_retries) {
       await this.redispatch(job, part, outcome.error);
@@ -409,10 +411,10 @@ export class TagRunner extends DurableObject<Env> {
   }
 
   /** Joins what part boundaries cut in the job's tags (tagstore/finalize.ts); a failure leaves them unjoined, with a warning. */
-  private async joinTags(job: JobState): Promise<void> {
+  private async joinTags(job: JobState, window?: [number, number]): Promise<void> {
     const content = { tenant: targetTenantOf(job.init), qid: job.init.target_qid };
     try {
-      await joinJobTags(this.env, content, job.id, job.init.boundary ?? "none");
+      await joinJobTags(this.env, content, job.id, job.init.boundary ?? "none", window);
     } catch (e) {
       console.error(`job ${job.id}: joining tags across parts failed`, e);
       const current = this.store.job();

@@ -31,12 +31,16 @@ const toJoinable = (r: Row): JoinableTag => ({
 /**
  * Joins what part boundaries cut in one job's current tags (join.ts), track by track: the pieces
  * of each group are replaced by one tag. Idempotent: a joined tag keeps a stable id, and joining
- * again finds nothing more to join (or folds in a piece that arrived late).
+ * again finds nothing more to join (or folds in a piece that arrived late). `window` limits it
+ * to tags touching [from, to] ms (a live job joins around each part as it lands, so the work
+ * does not grow with the length of the stream).
  */
-export async function joinJobTags(env: Env, content: ContentRef, jobId: string, kind: BoundaryKind): Promise<number> {
+export async function joinJobTags(env: Env, content: ContentRef, jobId: string, kind: BoundaryKind, window?: [number, number]): Promise<number> {
   if (kind === "none") return 0;
-  const { results: tracks } = await env.DB.prepare("SELECT DISTINCT track FROM tags WHERE tenant_id = ? AND qid = ? AND job_id = ? AND superseded_by IS NULL")
-    .bind(content.tenant, content.qid, jobId)
+  const inWindow = window ? "AND end_time >= ? AND start_time <= ?" : "";
+  const windowBinds = window ?? [];
+  const { results: tracks } = await env.DB.prepare(`SELECT DISTINCT track FROM tags WHERE tenant_id = ? AND qid = ? AND job_id = ? AND superseded_by IS NULL ${inWindow}`)
+    .bind(content.tenant, content.qid, jobId, ...windowBinds)
     .all<{ track: string }>();
   let joined = 0;
   for (const { track } of tracks) {
@@ -46,10 +50,10 @@ export async function joinJobTags(env: Env, content: ContentRef, jobId: string, 
     for (;;) {
       const { results }: { results: Row[] } = await env.DB.prepare(
         `SELECT id, batch_id, track, model, source, start_time, end_time, text, frame_info, additional_info FROM tags
-         WHERE tenant_id = ? AND qid = ? AND job_id = ? AND track = ? AND superseded_by IS NULL
+         WHERE tenant_id = ? AND qid = ? AND job_id = ? AND track = ? AND superseded_by IS NULL ${inWindow}
          ${after ? "AND (start_time, end_time, id) > (?, ?, ?)" : ""} ORDER BY start_time, end_time, id LIMIT ?`,
       )
-        .bind(content.tenant, content.qid, jobId, track, ...(after ?? []), PAGE)
+        .bind(content.tenant, content.qid, jobId, track, ...windowBinds, ...(after ?? []), PAGE)
         .all<Row>();
       const groups: JoinedGroup[] = [];
       for (const r of results) {

@@ -64,6 +64,21 @@ describe("livestream tagging", () => {
     expect(Math.abs(starts[0]! - Date.now())).toBeLessThan(60_000);
   });
 
+  it("joins as each interval closes: touching stretches are one tag while the stream goes on", async () => {
+    await registerModel("livejoin", { boundary: "stretch" });
+    await liveContent("live-join", { segment_s: 1 });
+    const { jobs } = await startJob("live-join", { options: { scope: { type: "livestream", segment_length: 1 } }, jobs: [{ model: "livejoin", model_params: { span_part: "on air" } }] });
+    const jobId = jobs[0]!.job_id;
+    await expect
+      .poll(async () => {
+        const j = await job("live-join", jobId);
+        const tags = await tagsOf("live-join");
+        return j.status === "running" && j.tag_details.tagged_parts >= 3 && tags.length === 1 && tags[0]!.end_time - tags[0]!.start_time >= 3000;
+      }, { timeout: 15_000 })
+      .toBe(true);
+    await json(await call("POST", "/live-join/stop"), 200);
+  });
+
   it("stops promptly: the job ends cancelled and keeps what it tagged", async () => {
     await liveContent("live-stop", { segment_s: 1 });
     const { jobs } = await startJob("live-stop", { options: { scope: { type: "livestream", segment_length: 1 } }, jobs: [{ model: "livem" }] });
