@@ -2,7 +2,7 @@ import type { PartOutcome } from "../contract/job";
 import type { PartRef } from "../contract/part";
 import { isActive } from "../jobs/status";
 import type { LiveState } from "./live-intake";
-import type { JobState } from "./runner-store";
+import type { JobState, PartRow } from "./runner-store";
 
 /*
  * The TagRunner's decisions that need no storage: when its one alarm must fire, what a failed
@@ -40,4 +40,38 @@ export function endOfParts(job: JobState, live: LiveState | null, pendingLeft: b
   if (liveGoesOn || job.inflight > 0 || pendingLeft) return null;
   const modelFailedAll = job.tagged === 0 && job.failed > 0 && job.last_tag_error !== null;
   return modelFailedAll ? { status: "failed", error: job.last_tag_error! } : { status: "succeeded" };
+}
+
+/** What a part's final result changes: the part, the job's counters, and the feed's job.tags event. */
+export interface PartResultPlan {
+  part: Pick<PartRow, "state"> & Partial<Pick<PartRow, "downloaded">>;
+  job: Partial<Pick<JobState, "tagged" | "downloaded" | "failed" | "inflight" | "num_warnings" | "last_warning" | "last_tag_error">>;
+  tags: { count: number; start_time: number; end_time: number } | null;
+}
+
+/**
+ * A part's result once no retry follows. `stopped`: the part was in flight when its job was
+ * stopped; it is counted (status equals what is stored) but was already taken out of `inflight`.
+ */
+export function planPartResult(job: JobState, part: PartRow, outcome: PartOutcome, stopped: boolean): PartResultPlan {
+  const inflight = stopped ? {} : { inflight: job.inflight - 1 };
+  if (outcome.ok) {
+    const [start, end] = outcome.span ?? [part.ref.start_ms, part.ref.start_ms + part.ref.duration_ms];
+    return {
+      part: { state: "done", downloaded: 1 },
+      job: { tagged: job.tagged + 1, downloaded: job.downloaded + (part.downloaded ? 0 : 1), ...inflight },
+      tags: outcome.tags > 0 ? { count: outcome.tags, start_time: start, end_time: end } : null,
+    };
+  }
+  return {
+    part: { state: "failed" },
+    job: {
+      failed: job.failed + 1,
+      ...inflight,
+      num_warnings: job.num_warnings + 1,
+      last_warning: partFailureWarning(part.ref, outcome),
+      ...(outcome.stage === "tag" && !stopped ? { last_tag_error: outcome.error } : {}),
+    },
+    tags: null,
+  };
 }

@@ -15,7 +15,7 @@ import { LiveStore } from "./live-store";
 import { partTimeoutMs } from "./part-deadline";
 import { RunnerFeed } from "./runner-feed";
 import { type JobState, type PartRow, RunnerStore } from "./runner-store";
-import { endOfParts, nextAlarmAt, partFailureWarning, PLAN_WATCHDOG_MS, SNAPSHOT_INTERVAL_MS } from "./runner-timers";
+import { endOfParts, nextAlarmAt, PLAN_WATCHDOG_MS, planPartResult, SNAPSHOT_INTERVAL_MS } from "./runner-timers";
 import { insertJobRow, writeSnapshot } from "./snapshot";
 
 /**
@@ -165,63 +165,33 @@ export class TagRunner extends DurableObject<Env> {
     return waiting ? { init: waiting.job.init, part: waiting.part.ref } : null;
   }
 
-  /** The part's result. Recorded once: a repeated report changes nothing. */
+  /**
+   * The part's result. Recorded once: a repeated report changes nothing. A part that was in
+   * flight when its job was stopped is still counted when it lands (status equals stored truth).
+   */
   async partDone(jobId: string, partId: string, outcome: PartOutcome): Promise<void> {
-    if (this.store.jobIn(jobId, ["cancelled"])) return this.lateResult(jobId, partId, outcome);
-    const job = this.store.jobIn(jobId, ["running"]);
+    const job = this.store.jobIn(jobId, ["running", "cancelled"]);
     const part = job && this.store.part(partId);
-    if (!job || !part || part.state !== "inflight") return;
-    if (outcome.ok) {
-      const live = part.ref.live && this.live.get();
-      if (live) this.live.update(liveLagUpdate(live, part.ref, this.clock.now()));
-      this.store.setPart(partId, { state: "done", downloaded: 1 });
-      this.store.update({ tagged: job.tagged + 1, downloaded: job.downloaded + (part.downloaded ? 0 : 1), inflight: job.inflight - 1 });
-      if (outcome.tags > 0) {
-        const [start, end] = outcome.span ?? [part.ref.start_ms, part.ref.start_ms + part.ref.duration_ms];
-        this.emit("job.tags", { track: job.init.tracks[0]!.name, count: outcome.tags, start_time: start, end_time: end, part: partId });
-        // A live job joins as each interval closes: around this part, with its neighbours.
-        if (part.ref.live) await this.joinTags(job, [part.ref.start_ms - part.ref.duration_ms, part.ref.start_ms + 2 * part.ref.duration_ms]);
-      }
-    } else if (outcome.transient && part.attempts <= job.init.params.max_fetch_retries) {
-      await this.redispatch(job, part, outcome.error);
-      return;
-    } else {
-      this.store.setPart(partId, { state: "failed" });
-      this.store.update({
-        failed: job.failed + 1,
-        inflight: job.inflight - 1,
-        num_warnings: job.num_warnings + 1,
-        last_warning: partFailureWarning(part.ref, outcome),
-        ...(outcome.stage === "tag" ? { last_tag_error: outcome.error } : {}),
-      });
+    const stopped = job?.status === "cancelled";
+    if (!job || !part || part.state !== (stopped ? "stopping" : "inflight")) return;
+    if (!outcome.ok && !stopped && outcome.transient && part.attempts <= job.init.params.max_fetch_retries) return this.redispatch(job, part, outcome.error);
+    const plan = planPartResult(job, part, outcome, stopped);
+    const live = outcome.ok && part.ref.live ? this.live.get() : null;
+    if (live) this.live.update(liveLagUpdate(live, part.ref, this.clock.now()));
+    this.store.setPart(partId, plan.part);
+    this.store.update(plan.job);
+    if (plan.tags) {
+      this.emit("job.tags", { track: job.init.tracks[0]!.name, count: plan.tags.count, start_time: plan.tags.start_time, end_time: plan.tags.end_time, part: partId });
+      // A stopped job joins again with its late piece; a live one as each interval closes, around this part.
+      if (stopped) await this.joinTags(job);
+      else if (part.ref.live) await this.joinTags(job, [part.ref.start_ms - part.ref.duration_ms, part.ref.start_ms + 2 * part.ref.duration_ms]);
+    }
+    if (stopped) {
+      this.progress();
+      return this.flush(true);
     }
     if (this.store.job()!.status === "running") this.progress();
     await this.afterPart();
-  }
-
-  /**
-   * The result of a part that was in flight when its job was stopped: its tags are stored, so
-   * the stopped job's counters, events and joined tags include it (status equals stored truth).
-   * No retry: the job is over.
-   */
-  private async lateResult(jobId: string, partId: string, outcome: PartOutcome): Promise<void> {
-    const job = this.store.jobIn(jobId, ["cancelled"])!;
-    const part = this.store.part(partId);
-    if (!part || part.state !== "stopping") return;
-    if (outcome.ok) {
-      this.store.setPart(partId, { state: "done", downloaded: 1 });
-      this.store.update({ tagged: job.tagged + 1, downloaded: job.downloaded + (part.downloaded ? 0 : 1) });
-      if (outcome.tags > 0) {
-        const [start, end] = outcome.span ?? [part.ref.start_ms, part.ref.start_ms + part.ref.duration_ms];
-        this.emit("job.tags", { track: job.init.tracks[0]!.name, count: outcome.tags, start_time: start, end_time: end, part: partId });
-      }
-      await this.joinTags(job);
-    } else {
-      this.store.setPart(partId, { state: "failed" });
-      this.store.update({ failed: job.failed + 1, num_warnings: job.num_warnings + 1, last_warning: partFailureWarning(part.ref, outcome) });
-    }
-    this.progress();
-    await this.flush(true);
   }
 
   /** The live job's parameters for the consumer that reads its playlist; null once it no longer polls. */

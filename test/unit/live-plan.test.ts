@@ -3,7 +3,7 @@ import type { LiveSegmentInput } from "../../src/contract/live";
 import { formParts, groupSegments, intakeSegments, type LiveState, type PendingSegment } from "../../src/durable-objects/live-intake";
 import { freshLive, planLiveAnswer, planPollFailure, reviveVerdict } from "../../src/durable-objects/live-plan";
 import type { JobState } from "../../src/durable-objects/runner-store";
-import { endOfParts, nextAlarmAt, partFailureWarning, PLAN_WATCHDOG_MS } from "../../src/durable-objects/runner-timers";
+import { endOfParts, nextAlarmAt, partFailureWarning, PLAN_WATCHDOG_MS, planPartResult } from "../../src/durable-objects/runner-timers";
 
 const NOW = 1_700_000_000_000;
 
@@ -170,5 +170,23 @@ describe("runner timers and endings (pure)", () => {
     expect(endOfParts(vod({}), null, true)).toBeNull();
     expect(endOfParts(liveJob(), live(), false)).toBeNull();
     expect(endOfParts(liveJob(), live({ done: 1 }), false)).toEqual({ status: "succeeded" });
+  });
+
+  it("a part's result: counters, the tags event, and a stopped job's late part counted without touching inflight", () => {
+    const running = liveJob({ tagged: 2, downloaded: 2, inflight: 3, failed: 0 });
+    const part = { id: "p", idx: 0, ref: { id: "p", idx: 0, start_ms: 4000, duration_ms: 4000, kind: "segment" as const, source: "r2:x", content_type: "video/mp2t" }, state: "inflight" as const, attempts: 1, deadline: 0, downloaded: 0 };
+    expect(planPartResult(running, part, { ok: true, tags: 2, span: [4100, 7000] }, false)).toEqual({
+      part: { state: "done", downloaded: 1 },
+      job: { tagged: 3, downloaded: 3, inflight: 2 },
+      tags: { count: 2, start_time: 4100, end_time: 7000 },
+    });
+    expect(planPartResult({ ...running, status: "cancelled", inflight: 0 }, { ...part, state: "stopping" as never, downloaded: 1 }, { ok: true, tags: 0 }, true)).toEqual({
+      part: { state: "done", downloaded: 1 },
+      job: { tagged: 3, downloaded: 2 },
+      tags: null,
+    });
+    expect(planPartResult(running, part, { ok: false, stage: "tag", transient: false, error: "422" }, false).job).toEqual({
+      failed: 1, inflight: 2, num_warnings: 1, last_warning: "Failed to tag part p: 422", last_tag_error: "422",
+    });
   });
 });
