@@ -97,6 +97,17 @@ describe("end to end: the dashboard in a browser", () => {
     expect(vtt).toContain("00:00:13.000 --> ");
     expect(vtt.split("\n\n").filter((b) => b.includes("-->")).length).toBe(await lane.count());
 
+    // The confidence filter hides the shots the model was least sure of (the 0.42 one at 44 s);
+    // shots without a confidence (the first) stay.
+    await page.locator("#min-confidence").fill("0.5");
+    await page.locator("#min-confidence").dispatchEvent("change");
+    await expect.poll(() => lane.count(), { timeout: 10_000 }).toBe(DEMO.cuts_s.length);
+    await page.locator("#min-confidence").fill("0");
+    await page.locator("#min-confidence").dispatchEvent("change");
+    await expect.poll(() => lane.count(), { timeout: 10_000 }).toBe(DEMO.cuts_s.length + 1);
+    // The tag list pages.
+    expect(await page.locator("#tags-page").textContent()).toBe(`1–${DEMO.cuts_s.length + 1} of ${DEMO.cuts_s.length + 1}`);
+
     // A quick re-run (every part tagged already): the row the page adds after the start answer
     // must not win over the feed's job.succeeded, and the page says why nothing was tagged.
     const startShot = async (replace: boolean) => {
@@ -154,6 +165,15 @@ describe("end to end: the dashboard in a browser", () => {
     // The job of the second tenant arrives through the feed and ends as it did (failed: no file).
     await expect.poll(() => page.locator("#jobs tbody tr", { hasText: "other" }).locator("td.status-failed").count(), { timeout: 30_000 }).toBe(1);
     expect(await page.locator("#jobs tbody tr", { hasText: "broken" }).count()).toBe(1);
+
+    // A token the service refuses is an error notice, and is not kept for the next visit.
+    await page.locator("#token").fill("not-a-token");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.locator("#notice").textContent(), { timeout: 10_000 }).toMatch(/^Sign in: Invalid token/);
+    expect(await page.locator("#notice").getAttribute("class")).toBe("notice-error");
+    expect(await page.evaluate(() => localStorage.getItem("tagger-token"))).toBeNull();
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect.poll(() => page.locator("#feed-state").textContent(), { timeout: 15_000 }).toBe("live");
 
     await page.getByRole("button", { name: "Models and providers" }).click();
     await expect.poll(() => page.locator("#providers tbody tr").count(), { timeout: 10_000 }).toBeGreaterThan(0);
