@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { MediaError } from "./ffmpeg";
-import { paramsError } from "../src/providers/params";
+import { declaredParamsError } from "../src/providers/params";
 import { providerRequestSchema } from "../src/providers/protocol";
 import { MODELS } from "./models/index";
 
@@ -83,7 +83,7 @@ export function startReferenceProvider(opts: ReferenceProviderOptions = {}): Pro
     const model = MODELS[name];
     if (!model) return send(res, 400, { error: `unknown model ${name}; this provider serves ${Object.keys(MODELS).join(", ")}` });
     const merged = { ...model.spec.defaults, ...params };
-    const bad = paramsError(model.spec.params_schema, merged);
+    const bad = declaredParamsError(model.spec.params_schema, merged);
     if (bad) return send(res, 400, { error: `params: ${bad}` });
     const t0 = Date.now();
     try {

@@ -80,6 +80,7 @@ export const batches = sqliteTable("batches", {
   timestamp: integer("timestamp").notNull(),
   report: text("report").notNull(),
   tenant_id: text("tenant_id").notNull().default(""),
+  retracted: integer("retracted").notNull().default(0),
 });
 
 export const reportParts = sqliteTable(

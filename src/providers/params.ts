@@ -10,6 +10,18 @@ export function paramsError(schema: Record<string, unknown>, params: Record<stri
   return describe(result.errors);
 }
 
+/**
+ * Checks the params a job passes to its model as Eluvio's tagger does: the keys the schema
+ * declares must satisfy it; keys it does not declare are not judged and go to the provider
+ * unchanged (clients send provider-specific keys the catalog does not describe).
+ */
+export function declaredParamsError(schema: Record<string, unknown>, params: Record<string, unknown>): string | null {
+  const properties = schema.properties;
+  if (typeof properties !== "object" || properties === null) return paramsError(schema, params);
+  const declared = Object.fromEntries(Object.entries(params).filter(([k]) => Object.hasOwn(properties, k)));
+  return paramsError(schema, declared);
+}
+
 /** The most specific error, named by its field: `threshold: ...` rather than the schema's summary. */
 function describe(errors: OutputUnit[]): string {
   const path = (loc: string) => loc.replace(/^#\/?/, "").replace(/\//g, ".");

@@ -21,7 +21,7 @@ const fraction = (c: { all: number; tagged: number }) => (c.all === 0 ? 0 : Math
 /** `/tag-status`: one entry per (model, track) that has reports on the content. */
 export async function contentTagStatus(env: Env, content: ContentRef) {
   const { results } = await env.DB.prepare(
-    "SELECT model, track, MAX(timestamp) AS last_run FROM batches WHERE tenant_id = ? AND qid = ? GROUP BY model, track ORDER BY model, track",
+    "SELECT model, track, MAX(timestamp) AS last_run FROM batches WHERE tenant_id = ? AND qid = ? AND retracted = 0 GROUP BY model, track ORDER BY model, track",
   )
     .bind(content.tenant, content.qid)
     .all<{ model: string; track: string; last_run: number }>();
@@ -50,7 +50,7 @@ export async function modelTagStatus(env: Env, content: ContentRef, model: strin
        (SELECT COUNT(*) FROM report_parts rp WHERE rp.batch_id = b.id) AS num_job_parts,
        (SELECT COUNT(*) FROM report_parts rp WHERE rp.batch_id = b.id AND rp.uploaded = 1) AS num_tagged_parts
      FROM batches b LEFT JOIN jobs j ON j.id = b.job_id
-     WHERE b.tenant_id = ? AND b.qid = ? AND b.model = ? ORDER BY b.timestamp ASC, b.id ASC`,
+     WHERE b.tenant_id = ? AND b.qid = ? AND b.model = ? AND b.retracted = 0 ORDER BY b.timestamp ASC, b.id ASC`,
   )
     .bind(content.tenant, content.qid, model)
     .all<BatchRow>();

@@ -109,5 +109,6 @@ export async function retractJobResults(env: Env, jobId: string): Promise<void> 
   await env.DB.batch([
     env.DB.prepare("UPDATE tags SET superseded_by = 'deleted' WHERE job_id = ? AND superseded_by IS NULL").bind(jobId),
     env.DB.prepare("UPDATE report_parts SET tagged = 0, uploaded = 0 WHERE batch_id IN (SELECT id FROM batches WHERE job_id = ?)").bind(jobId),
+    env.DB.prepare("UPDATE batches SET retracted = 1 WHERE job_id = ?").bind(jobId),
   ]);
 }

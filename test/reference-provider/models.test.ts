@@ -205,9 +205,9 @@ describe("reference provider models on the sample content, over loopback", () =>
     const badParams = await tag(request("shot", "range", DEMO.files.video, 0, PART_MS, { threshold: 3 }));
     expect(badParams.status).toBe(400);
     expect(await badParams.text()).toMatch(/threshold/);
+    // Keys the model does not declare are not judged (clients send keys for other providers).
     const extra = await tag(request("black", "range", DEMO.files.video, 0, PART_MS, { colour: "red" }));
-    expect(extra.status).toBe(400);
-    expect(await extra.text()).toMatch(/colour: unknown parameter/);
+    expect(extra.status).toBe(200);
   });
 
   it("treats missing media as permanent (4xx) and unreachable media as transient (5xx)", async () => {

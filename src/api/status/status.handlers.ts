@@ -56,9 +56,20 @@ export const contentJobStatusHandler: RouteHandler<typeof ContentRoute, AppEnv> 
   const start = q.start ?? 0;
   const limit = Math.min(q.limit ?? MAX_JOBS_PER_PAGE, MAX_JOBS_PER_PAGE);
   // Only jobs in the caller's tenants exist for them: another tenant's content answers 404.
-  const filter: JobFilter = { qid, ...(isSystem(p) ? {} : { tenantIds: [...p.roles.keys()] }) };
+  const filter: JobFilter = {
+    qid,
+    ...(isSystem(p) ? {} : { tenantIds: [...p.roles.keys()] }),
+    ...(q.status ? { status: statusFromFilter(q.status) } : {}),
+    ...(q.user ? { user: q.user.toLowerCase() } : {}),
+    ...(q.model ? { model: q.model } : {}),
+    ...(q.title ? { title: q.title } : {}),
+  };
   const { rows, total } = await findJobs(db(c.env), filter, start, limit);
-  if (total === 0) throw notFound("No jobs found", "NO_JOBS_FOUND");
+  // The content has no job at all (for this caller): 404, as the contract says; a filter or a
+  // page that matches nothing is an empty page.
+  if (total === 0 && (await findJobs(db(c.env), { qid, ...(isSystem(p) ? {} : { tenantIds: [...p.roles.keys()] }) }, 0, 0)).total === 0) {
+    throw notFound("No jobs found", "NO_JOBS_FOUND");
+  }
   const now = Date.now();
   return c.json({ jobs: rows.map((r) => jobStatusView(r, now)), meta: { total, start, limit, count: rows.length } }, 200);
 };
@@ -70,6 +81,8 @@ export const deleteJobHandler: RouteHandler<typeof DeleteRoute, AppEnv> = async 
   const job = await getJob(db(c.env), job_id);
   if (!job || !isMember(p, job.tenant_id)) throw notFound(`Job ${job_id} not found`, "JOB_NOT_FOUND");
   const owner = job.user === p.address;
+  // Naming a tenant that is not the job's is a mistake worth telling, even for the owner.
+  if (tenant && tenant !== job.tenant_id) throw forbidden(`Job ${job_id} is not in tenant ${tenant}`);
   if (!owner && !isSystem(p)) {
     if (!tenant) throw forbidden(`Job ${job_id} belongs to another user: pass ?tenant= as an admin of its tenant`);
     if (tenant !== job.tenant_id || !isTenantAdmin(p, tenant)) throw forbidden(`You are not an admin of the job's tenant`);

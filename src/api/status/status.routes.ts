@@ -44,7 +44,20 @@ export const contentJobStatus = createRoute({
   operationId: "contentJobStatus",
   description: "The jobs of one content, newest first, with the same filters and paging as /job-status.",
   summary: "Query job statuses for a single content",
-  request: { params: z.object({ qid: qidParam }), query: z.object({ authorization: authQuery, start: offsetQuery, limit: limitQuery }).strict() },
+  request: {
+    params: z.object({ qid: qidParam }),
+    query: z
+      .object({
+        authorization: authQuery,
+        status: z.enum(STATUS_FILTER_VALUES).optional(),
+        user: z.string().max(64).optional(),
+        model: z.string().max(64).optional(),
+        title: z.string().max(200).optional(),
+        start: offsetQuery,
+        limit: limitQuery,
+      })
+      .strict(),
+  },
   responses: { 200: jsonResponse(StatusResponseSchema, "Success"), ...errorResponses(400, 401, 404) },
 });
 
@@ -55,7 +68,7 @@ export const tagStatus = createRoute({
   operationId: "tagStatus",
   description: "For each model that tagged the content: the last job's status and the share of the content its reports cover.",
   summary: "Get tagging history across models",
-  request: { params: z.object({ qid: qidParam }), query: z.object({ authorization: authQuery }).strict() },
+  request: { params: z.object({ qid: qidParam }), query: z.object({ authorization: authQuery }).loose() },
   responses: { 200: jsonResponse(ContentStatusResponseSchema, "Tagging status summary for every model that has been run on the content"), ...errorResponses(400, 401, 403, 404) },
 });
 
@@ -66,7 +79,7 @@ export const modelTagStatus = createRoute({
   operationId: "modelTagStatus",
   description: "The reports of every job of the model on the content: which parts each run downloaded, tagged and uploaded, and how it ended.",
   summary: "Get detailed job history for a model",
-  request: { params: z.object({ qid: qidParam, model: modelParam }), query: z.object({ authorization: authQuery }).strict() },
+  request: { params: z.object({ qid: qidParam, model: modelParam }), query: z.object({ authorization: authQuery }).loose() },
   responses: { 200: jsonResponse(ModelStatusResponseSchema, "Detailed model tagging status including job history"), ...errorResponses(400, 401, 403, 404) },
 });
 
@@ -79,7 +92,7 @@ export const deleteJob = createRoute({
   summary: "Delete a job",
   request: {
     params: z.object({ job_id: z.string().min(1).max(64).openapi({ param: { name: "job_id", in: "path" } }) }),
-    query: z.object({ authorization: authQuery, tenant: z.string().max(64).optional() }).strict(),
+    query: z.object({ authorization: authQuery, tenant: z.string().max(64).optional() }).loose(),
   },
   responses: { 204: { description: "Job deleted successfully" }, ...errorResponses(400, 401, 403, 404) },
 });

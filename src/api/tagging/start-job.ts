@@ -10,7 +10,7 @@ import { effectiveOptions, type ContentFacts, type OptionsInput } from "../../jo
 import type { JobInit, TagArgs } from "../../contract/job";
 import { findModel, unavailableReason } from "../../providers/catalog";
 import { providersOf } from "../../providers/identity";
-import { paramsError } from "../../providers/params";
+import { declaredParamsError } from "../../providers/params";
 import { DEFAULT_CONCURRENCY } from "../../providers/types";
 import { MAX_MODEL_PARAMS_BYTES } from "../../limits";
 
@@ -43,7 +43,7 @@ export async function prepareJob(
     throw badRequest(`model_params with the model's defaults are more than ${MAX_MODEL_PARAMS_BYTES} bytes as JSON`, "INVALID_MODEL_PARAMS");
   }
   if (model.params_schema) {
-    const bad = paramsError(model.params_schema, runConfig);
+    const bad = declaredParamsError(model.params_schema, runConfig);
     if (bad) throw badRequest(`Invalid model_params for ${model.name}: ${bad}`, "INVALID_MODEL_PARAMS");
   }
   const eff = effectiveOptions({ name: model.name, type: model.type }, contentFacts(content, live), options, job.overrides);

@@ -5,6 +5,9 @@ import { describeZodError } from "../validation";
 import { authQuery, errorResponses, jsonBody, jsonResponse, modelParam, qidParam } from "../shared.schemas";
 import { StartJobsRequestSchema, StartStatusSchema, StopTaggingResponseSchema } from "./tagging.schemas";
 
+// Eluvio's tagger ignores query parameters it does not know on these routes; so do we.
+const ignoredExtras = z.object({ authorization: authQuery }).loose();
+
 export const tag = createRoute({
   method: "post",
   path: "/{qid}/tag",
@@ -12,7 +15,7 @@ export const tag = createRoute({
   operationId: "tag",
   description: "Starts one job per entry of `jobs`, each on its own: a pair (content, model) has at most one active job, and a request for a busy pair answers `started: false` with the running job's id in `running_job_id`. `options` (and each job's `overrides`) choose the scope, a destination, `replace` and retries. Scope times are seconds.",
   summary: "Tag content",
-  request: { params: z.object({ qid: qidParam }), query: z.object({ authorization: authQuery }).strict(), body: jsonBody(StartJobsRequestSchema, "Tagging options") },
+  request: { params: z.object({ qid: qidParam }), query: ignoredExtras, body: jsonBody(StartJobsRequestSchema, "Tagging options") },
   responses: { 200: jsonResponse(z.object({ jobs: z.array(StartStatusSchema) }).openapi("StartTaggingResponse"), "Success"), ...errorResponses(400, 401, 403, 404) },
 });
 
@@ -23,7 +26,7 @@ export const stopAll = createRoute({
   operationId: "stopAll",
   description: "Stops every queued or running job of the content. Parts already at a provider still land and are counted in the stopped job.",
   summary: "Stop tagging jobs by content",
-  request: { params: z.object({ qid: qidParam }), query: z.object({ authorization: authQuery }).strict() },
+  request: { params: z.object({ qid: qidParam }), query: ignoredExtras },
   responses: { 200: jsonResponse(StopTaggingResponseSchema, "Success"), ...errorResponses(400, 401, 403, 404) },
 });
 
@@ -34,7 +37,7 @@ export const stopModel = createRoute({
   operationId: "stopModel",
   description: "Stops the content's queued or running job of this model (400 for a model that does not exist, 404 when nothing runs).",
   summary: "Stop tagging jobs by model",
-  request: { params: z.object({ qid: qidParam, model: modelParam }), query: z.object({ authorization: authQuery }).strict() },
+  request: { params: z.object({ qid: qidParam, model: modelParam }), query: ignoredExtras },
   responses: { 200: jsonResponse(StopTaggingResponseSchema, "Success"), ...errorResponses(400, 401, 403, 404) },
 });
 
