@@ -109,6 +109,7 @@ export default defineConfig(async () => {
           AUTH_MODE: "signed",
           ALLOW_PRIVATE_SOURCES: "false",
           DNS_RESOLVER_URL: `${inject("testProviderUrl")}/dns-query`,
+          CORS_ORIGINS: "https://app.example.com, https://admin.example.com",
         }), (inject) => ({ outboundService: publicHostsVia(inject("testProviderUrl")) })),
         workerProject("security-unconfigured", "test/security/unconfigured/**/*.test.ts", migrations, { URL_SIGNING_KEY: "" }),
         { test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], environment: "node", testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false } },

@@ -7,6 +7,7 @@ import { authenticate } from "./auth/middleware";
 import { ApiError } from "./errors";
 import { MAX_JSON_BODY_BYTES } from "./limits";
 import { validationHook } from "./api/validation";
+import { corsPolicy } from "./api/cors";
 import { declareCommonResponses } from "./api/openapi";
 import { policyOf, routePolicy } from "./api/route-policy";
 import { apiKeysRouter } from "./api/api-keys/api-keys.index";
@@ -33,6 +34,8 @@ export function buildApp() {
     c.set("requestId", crypto.randomUUID());
     await next();
   });
+  // Browsers ask first (OPTIONS, no token): answered here, before any route or token check.
+  app.use("*", corsPolicy());
   // Each route's group declares who may call it and how large its body may be (route-policy.ts).
   app.use("*", async (c, next) => {
     const policy = policyOf(c);

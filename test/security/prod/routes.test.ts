@@ -1,4 +1,4 @@
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { signMediaUrl } from "../../../src/sources/media-url";
 import { ADMIN, call, expectError, json } from "../../worker/helpers";
@@ -44,5 +44,17 @@ describe("routes, tokens and media in the production configuration", () => {
     expect(seen).toMatch(/"id":"http-[0-9a-f]{12}"/);
     const admin = JSON.stringify(await json(await call("GET", "/providers", { token: ADMIN }), 200));
     expect(admin).toContain("https://media.example.com/gpu-internal");
+  });
+
+  it("CORS_ORIGINS narrows who may call from a browser: its origins are named back, others get no grant", async () => {
+    const ask = (origin: string) =>
+      exports.default.fetch("http://tagger.test/job-status", { method: "OPTIONS", headers: { Origin: origin, "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "authorization" } });
+    const allowed = await ask("https://app.example.com");
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
+    const other = await ask("https://evil.example.net");
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    const answer = await exports.default.fetch("http://tagger.test/models", { headers: { Origin: "https://evil.example.net" } });
+    expect(answer.headers.get("access-control-allow-origin")).toBeNull();
   });
 });
