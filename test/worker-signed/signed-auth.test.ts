@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { addressOfSecretKey, bytesToBase64, signToken } from "../../src/auth/token";
 import { ADMIN, call, devToken, expectError, json, registerHls, registerModel, startJob, waitFor, type ApiBody } from "../worker/helpers";
+import { FABRIC_TEST_ADDRESS, fabricToken } from "../support/fabric-tokens";
 
 /** AUTH_MODE=signed, as in production: secp256k1 personal_sign tokens, verified on every request. */
 const aliceKey = new Uint8Array(32).fill(11);
@@ -24,6 +25,18 @@ describe("signed tokens end to end", () => {
     expect(done.tenant).toBe("acme");
     const tags = await json<ApiBody>(await call("GET", "/sig1/tags?track=signedm", { token: alice }), 200);
     expect(tags.meta.total).toBe(2);
+  });
+
+  it("accepts the tokens Eluvio's own tools sign for a user (acspjc, aessjc): the signer is the caller; expired is 401", async () => {
+    await json(await call("PUT", `/tenants/acme/members/${FABRIC_TEST_ADDRESS}`, { token: ADMIN, body: { role: "member" } }), 200);
+    for (const kind of ["acspjc", "aessjc"] as const) {
+      const token = fabricToken({ kind });
+      await registerHls(`fab-${kind}`, 1, { token, tenant: "acme" });
+      const content = await json<ApiBody>(await call("GET", `/contents/fab-${kind}`, { token }), 200);
+      expect(content.created_by).toBe(FABRIC_TEST_ADDRESS);
+    }
+    await expectError(await call("GET", "/contents", { token: fabricToken({ exp: Date.now() - 1000, iat: Date.now() - 60_000 }) }), 401, /.+/, /expired/);
+    await expectError(await call("GET", "/contents", { token: fabricToken({ adr: "AAAAAAAAAAAAAAAAAAAAAAAAAAA=" }) }), 401, /.+/, /does not match adr/);
   });
 
   it("takes the token from ?authorization= as well as the header", async () => {
