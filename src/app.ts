@@ -9,7 +9,8 @@ import { MAX_JSON_BODY_BYTES } from "./limits";
 import { validationHook } from "./api/validation";
 import { corsPolicy } from "./api/cors";
 import { declareCommonResponses } from "./api/openapi";
-import { policyOf, routePolicy } from "./api/route-policy";
+import { healthRoute } from "./api/health.routes";
+import { policyOf, routePolicy, withPolicy } from "./api/route-policy";
 import { apiKeysRouter } from "./api/api-keys/api-keys.index";
 import { callbacksRouter } from "./api/callbacks/callbacks.index";
 import { contentsRouter } from "./api/contents/contents.index";
@@ -57,7 +58,7 @@ export function buildApp() {
     })(c, next);
   });
 
-  app.get("/health", routePolicy({ access: "public" }), (c) => {
+  app.openapi(withPolicy(healthRoute, { access: "public" }), (c) => {
     const missing = missingConfiguration(c.env);
     if (missing.length === 0) return c.json({ ok: true as const }, 200);
     return c.json({ ok: false as const, missing, message: `This deployment is missing ${missing.join(", ")}: no work can start` }, 503);
