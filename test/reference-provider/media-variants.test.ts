@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { serveDirs } from "../support/range-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runFfmpeg } from "../../reference-provider/ffmpeg";
 import { stopOcr } from "../../reference-provider/models/ocr";
@@ -37,20 +37,6 @@ interface Variant {
   video: boolean;
 }
 
-/** Serves the files with byte ranges, as the service's signed /media URLs do (fMP4 is read by seeking). */
-function serveDir(dir: string): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const name = (req.url ?? "/").slice(1);
-    if (!readdirSync(dir).includes(name)) return void res.writeHead(404).end();
-    const file = readFileSync(join(dir, name));
-    const r = /bytes=(\d+)-(\d*)/.exec(req.headers.range ?? "");
-    if (!r) return void res.writeHead(200, { "content-length": file.length, "accept-ranges": "bytes" }).end(file);
-    const s = Number(r[1]);
-    const e = r[2] ? Number(r[2]) : file.length - 1;
-    res.writeHead(206, { "content-range": `bytes ${s}-${e}/${file.length}`, "content-length": e - s + 1, "accept-ranges": "bytes" }).end(file.subarray(s, e + 1));
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
-}
 
 describe("reference models on the media people have", () => {
   let dir: string;
@@ -78,7 +64,7 @@ describe("reference models on the media people have", () => {
     await make([...VIDEO, ...audio(44100, "stereo"), "-filter_complex", CONCAT, "-map", "[v]", "-map", "3:a", ...H264, "-c:a", "aac", "-movflags", "+faststart", out("progressive.mp4")]);
     variants.push({ name: "progressive MP4 (range)", file: "progressive.mp4", kind: "range", video: true });
     writeFileSync(out("not-media.ts"), "this is a text file, not media\n".repeat(100));
-    media = await serveDir(dir);
+    media = await serveDirs([dir]);
     provider = await startReferenceProvider();
   }, 120_000);
 

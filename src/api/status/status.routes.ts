@@ -12,6 +12,17 @@ const limitQuery = z
   .refine((n) => n === null || n <= MAX_OFFSET, `must be at most ${MAX_OFFSET}`)
   .optional();
 
+/** The filters and paging both job-status routes take. */
+const jobFilters = {
+  authorization: authQuery,
+  status: z.enum(STATUS_FILTER_VALUES).optional(),
+  user: z.string().max(64).optional(),
+  model: z.string().max(64).optional(),
+  title: z.string().max(200).optional(),
+  start: offsetQuery,
+  limit: limitQuery,
+};
+
 export const jobStatus = createRoute({
   method: "get",
   path: "/job-status",
@@ -20,19 +31,7 @@ export const jobStatus = createRoute({
   description: "Jobs the caller may see, newest first, filtered by content, status, user, model or title, a page at a time (`start`, `limit`; `limit=0` counts). The Tagger API's job-status.",
   summary: "Query job statuses",
   request: {
-    query: z
-      .object({
-        authorization: authQuery,
-        qid: z.string().max(128).optional(),
-        status: z.enum(STATUS_FILTER_VALUES).optional(),
-        tenant: z.string().max(64).optional(),
-        user: z.string().max(64).optional(),
-        model: z.string().max(64).optional(),
-        title: z.string().max(200).optional(),
-        start: offsetQuery,
-        limit: limitQuery,
-      })
-      .strict(),
+    query: z.object({ ...jobFilters, qid: z.string().max(128).optional(), tenant: z.string().max(64).optional() }).strict(),
   },
   responses: { 200: jsonResponse(StatusResponseSchema, "Success"), ...errorResponses(400, 401, 403) },
 });
@@ -46,17 +45,7 @@ export const contentJobStatus = createRoute({
   summary: "Query job statuses for a single content",
   request: {
     params: z.object({ qid: qidParam }),
-    query: z
-      .object({
-        authorization: authQuery,
-        status: z.enum(STATUS_FILTER_VALUES).optional(),
-        user: z.string().max(64).optional(),
-        model: z.string().max(64).optional(),
-        title: z.string().max(200).optional(),
-        start: offsetQuery,
-        limit: limitQuery,
-      })
-      .strict(),
+    query: z.object(jobFilters).strict(),
   },
   responses: { 200: jsonResponse(StatusResponseSchema, "Success"), ...errorResponses(400, 401, 404) },
 });
