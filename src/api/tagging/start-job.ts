@@ -13,6 +13,7 @@ import { providersOf } from "../../providers/identity";
 import { declaredParamsError } from "../../providers/params";
 import { DEFAULT_CONCURRENCY } from "../../providers/types";
 import { MAX_MODEL_PARAMS_BYTES } from "../../limits";
+import { runnerFor } from "../../contract/runner";
 
 export interface JobRequest {
   model: string;
@@ -89,3 +90,28 @@ export async function prepareJob(
   return { init, unavailable: unavailableReason(env, model) };
 }
 
+
+/** The contract's StartStatus of one job, once its pair's runner has decided (atomically) whether it may start. */
+export async function launchJob(env: Env, { init, unavailable }: { init: JobInit; unavailable: string | null }) {
+  if (unavailable) {
+    const message = `Model ${init.model} is not available in this deployment: ${unavailable}`;
+    return { job_id: "", model: init.model, stream: init.stream, started: false, message, error: message };
+  }
+  try {
+    const res = await runnerFor(env, init.qid, init.model).start(init);
+    if (res.started) return { job_id: res.job_id, model: init.model, stream: init.stream, started: true, message: "Job enqueued", error: null };
+    return {
+      job_id: "",
+      model: init.model,
+      stream: init.stream,
+      started: false,
+      message: `A job with params (qid=${init.qid}, model=${init.model}, stream=${res.stream}) is already running`,
+      error: null,
+      // The contract's job_id stays "": the running job is named in a field of its own.
+      running_job_id: res.job_id,
+    };
+  } catch (e) {
+    console.error(`starting ${init.model} on ${init.qid} failed`, e);
+    return { job_id: "", model: init.model, stream: init.stream, started: false, message: "Job could not be started", error: "The job could not be started; try again" };
+  }
+}

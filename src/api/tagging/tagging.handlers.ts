@@ -2,14 +2,16 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
 import { contentFor } from "../../auth/content-access";
 import { principalOf } from "../../auth/middleware";
-import { notFound, badRequest } from "../../errors";
+import { notFound, badRequest, forbidden } from "../../errors";
 import { runnerFor } from "../../contract/runner";
 import { db } from "../../db/client";
-import { activeModels } from "../../db/jobs";
+import { activeModels, getJob } from "../../db/jobs";
+import { isMember, isSystem, isTenantAdmin } from "../../auth/principal";
+import type { TagArgs } from "../../contract/job";
 import { findModel } from "../../providers/catalog";
-import type { stopAll as StopAllRoute, stopModel as StopModelRoute, tag as TagRoute } from "./tagging.routes";
+import type { resumeJob as ResumeRoute, stopAll as StopAllRoute, stopModel as StopModelRoute, tag as TagRoute } from "./tagging.routes";
 import { checkLive } from "../../sources/liveness";
-import { prepareJob } from "./start-job";
+import { launchJob, prepareJob } from "./start-job";
 import { requireReady } from "../../config/readiness";
 
 export const startTaggingHandler: RouteHandler<typeof TagRoute, AppEnv> = async (c) => {
@@ -24,31 +26,7 @@ export const startTaggingHandler: RouteHandler<typeof TagRoute, AppEnv> = async 
   const live = await checkLive(c.env, content);
   for (const job of body.jobs) inits.push(await prepareJob(c.env, principal, content, live, body.options, job));
   // Each job then starts on its own: its pair's runner decides, atomically, whether it may.
-  const jobs = await Promise.all(
-    inits.map(async ({ init, unavailable }) => {
-      if (unavailable) {
-        const message = `Model ${init.model} is not available in this deployment: ${unavailable}`;
-        return { job_id: "", model: init.model, stream: init.stream, started: false, message, error: message };
-      }
-      try {
-        const res = await runnerFor(c.env, init.qid, init.model).start(init);
-        if (res.started) return { job_id: res.job_id, model: init.model, stream: init.stream, started: true, message: "Job enqueued", error: null };
-        return {
-          job_id: "",
-          model: init.model,
-          stream: init.stream,
-          started: false,
-          message: `A job with params (qid=${init.qid}, model=${init.model}, stream=${res.stream}) is already running`,
-          error: null,
-          // The contract's job_id stays "": the running job is named in a field of its own.
-          running_job_id: res.job_id,
-        };
-      } catch (e) {
-        console.error(`starting ${init.model} on ${init.qid} failed`, e);
-        return { job_id: "", model: init.model, stream: init.stream, started: false, message: "Job could not be started", error: "The job could not be started; try again" };
-      }
-    }),
-  );
+  const jobs = await Promise.all(inits.map((prepared) => launchJob(c.env, prepared)));
   return c.json({ jobs }, 200);
 };
 
@@ -64,4 +42,23 @@ export const stopTaggingHandler: RouteHandler<typeof StopAllRoute | typeof StopM
     { jobs: stopped.map((job_id) => ({ job_id, message: "Stop requested" })), message: `Stopping ${stopped.length} job(s). Check with /job-status for completion.` },
     200,
   );
+};
+
+/**
+ * POST /jobs/{job_id}/resume: a stopped or failed job runs again where it left off — the same
+ * pair and parameters with `replace: false`, so only the parts not yet tagged run.
+ */
+export const resumeJobHandler: RouteHandler<typeof ResumeRoute, AppEnv> = async (c) => {
+  const p = await principalOf(c);
+  const { job_id } = c.req.valid("param");
+  const job = await getJob(db(c.env), job_id);
+  if (!job || !(isSystem(p) || isMember(p, job.tenant_id))) throw notFound(`Job ${job_id} not found`, "JOB_NOT_FOUND");
+  if (job.user !== p.address && !isSystem(p) && !isTenantAdmin(p, job.tenant_id)) throw forbidden(`Job ${job_id} belongs to another user: only they or an admin of its tenant may resume it`);
+  if (job.status !== "cancelled" && job.status !== "failed") throw badRequest(`Job ${job_id} is ${job.status}; only cancelled or failed jobs can be resumed`, "JOB_NOT_RESUMABLE");
+  requireReady(c.env);
+  const content = await contentFor(c.env, p, job.qid);
+  const params = JSON.parse(job.params) as TagArgs;
+  const options = { destination_qid: params.destination_qid, replace: false, max_fetch_retries: params.max_fetch_retries, scope: { ...params.scope } };
+  const prepared = await prepareJob(c.env, p, content, await checkLive(c.env, content), options, { model: job.model, model_params: params.run_config });
+  return c.json(await launchJob(c.env, prepared), 200);
 };

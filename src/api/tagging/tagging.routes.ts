@@ -41,6 +41,18 @@ export const stopModel = createRoute({
   responses: { 200: jsonResponse(StopTaggingResponseSchema, "Success"), ...errorResponses(400, 401, 403, 404) },
 });
 
+export const resumeJob = createRoute({
+  method: "post",
+  path: "/jobs/{job_id}/resume",
+  tags: ["tagging"],
+  operationId: "resumeJob",
+  summary: "Resume a stopped or failed job",
+  description:
+    "Starts a new job for the same content and model with the same parameters and `replace: false`, so only the parts not yet tagged run. Answers the contract's StartStatus; `started: false` while the pair has an active job. Your own jobs, or any job of a tenant you administer.",
+  request: { params: z.object({ job_id: z.string().min(1).max(64) }), query: ignoredExtras },
+  responses: { 200: jsonResponse(StartStatusSchema, "The new job"), ...errorResponses(400, 401, 403, 404) },
+});
+
 /** The contract's words for a start body of the wrong shape (e.g. the legacy {"features": …} form). */
 // `any`: the hook reads only the validation result, whatever the route's input types.
 export const tagRequestHook: Hook<any, AppEnv, any, any> = (result) => {
