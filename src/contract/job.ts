@@ -48,10 +48,18 @@ export interface JobInit {
 export type StartResult = { started: true; job_id: string } | { started: false; job_id: string; stream: string };
 
 /** A part's result, reported by the consumer. */
-export type PartOutcome =
+export type PartOutcome = (
   /** `span`: where the part's new tags lie, in content time. */
   | { ok: true; tags: number; span?: [number, number] }
-  | { ok: false; stage: "fetch" | "tag"; transient: boolean; error: string };
+  | { ok: false; stage: "fetch" | "tag"; transient: boolean; error: string }
+) & PartTimings;
+
+/** What the job's event log says of a part: who tagged it and how long each step took. */
+export interface PartTimings {
+  provider?: string;
+  fetch_ms?: number;
+  tag_ms?: number;
+}
 
 export const batchIdOf = (jobId: string, track: string) => `${jobId}:${track}`;
 

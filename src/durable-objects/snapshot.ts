@@ -1,6 +1,8 @@
 import { isTerminal, reportStatusOf, tagStatusOf } from "../jobs/status";
 import { db } from "../db/client";
 import { insertJob, snapshotJob } from "../db/jobs";
+import { copyJobEventsStatements } from "../db/job-events";
+import type { JobLogEvent } from "../contract/job-events";
 import { endJobReports } from "../tagstore/reports";
 import { formatTimeRan } from "../jobs/time";
 import type { JobInit } from "../contract/job";
@@ -31,7 +33,7 @@ export async function insertJobRow(env: Env, init: JobInit): Promise<void> {
  * Writes the runner's view of the job to D1 (never over a newer one); once the job ended, the
  * report in each of its batches says how the run ended, in the same batch of statements.
  */
-export async function writeSnapshot(env: Env, job: JobState, now = Date.now(), live: LiveState | null = null): Promise<void> {
+export async function writeSnapshot(env: Env, job: JobState, now = Date.now(), live: LiveState | null = null, events: JobLogEvent[] = []): Promise<void> {
   const d = db(env);
   const row = jobRowOf(job, live);
   const update = snapshotJob(d, job.id, {
@@ -55,6 +57,9 @@ export async function writeSnapshot(env: Env, job: JobState, now = Date.now(), l
   }
   const ran = ((job.ended_at ?? now) - (job.started_at ?? job.init.created_at)) / 1000;
   await d.batch([update, endJobReports(d, job.id, { status: reportStatusOf(job.status), time_ran: formatTimeRan(ran) })]);
+  // The event log outlives the runner's copy (the pair's next job replaces it): copied once it ended.
+  const copies = copyJobEventsStatements(env.DB, job.id, events);
+  for (let i = 0; i < copies.length; i += 50) await env.DB.batch(copies.slice(i, i + 50));
 }
 
 /** The runner's job as a D1 row would hold it (for views built from the runner's own state). */

@@ -4,7 +4,7 @@ import type { LiveSegmentInput } from "../contract/live";
 import type { PartRef } from "../contract/part";
 import { controlMessage, partMessage } from "../contract/queue";
 import { targetTenantOf } from "../contract/job";
-import { ACTIVE_STATUSES } from "../jobs/status";
+import { ACTIVE_STATUSES, isTerminal } from "../jobs/status";
 import { uploadedPartsAmong } from "../tagstore/reports";
 import { joinJobTags } from "../tagstore/finalize";
 import { createBatches } from "../tagstore/write";
@@ -12,6 +12,8 @@ import { Clock } from "./clock";
 import { type FeedEventType, replyCloseCode } from "./feed-events";
 import { liveLagUpdate, planLiveAnswer, planPollFailure, reviveVerdict } from "./live-plan";
 import { LiveStore } from "./live-store";
+import { JobLog } from "./job-log";
+import type { JobLogEvent, LogLevel } from "../contract/job-events";
 import { partTimeoutMs } from "./part-deadline";
 import { RunnerFeed } from "./runner-feed";
 import { type JobState, type PartRow, RunnerStore } from "./runner-store";
@@ -31,12 +33,19 @@ export class TagRunner extends DurableObject<Env> {
   private readonly store: RunnerStore;
   private readonly live: LiveStore;
   private readonly feed: RunnerFeed;
+  /** The job's event log for operators (levels, parts, attempts, providers, timings). */
+  private readonly journal: JobLog;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new RunnerStore(ctx.storage);
     this.live = new LiveStore(ctx.storage);
     this.feed = new RunnerFeed(ctx, env);
+    this.journal = new JobLog(ctx.storage);
+  }
+
+  private note(level: LogLevel, message: string, about: { part?: string; attempt?: number; provider?: string } = {}): void {
+    this.journal.add(this.clock.now(), level, message, about);
   }
 
   /** The pair's feed (`GET /{qid}/feed/{model}`; the Worker checked the caller). Hibernatable sockets. */
@@ -70,6 +79,8 @@ export class TagRunner extends DurableObject<Env> {
     this.store.newJob(init);
     this.live.clear();
     this.feed.log.clear();
+    this.journal.clear();
+    this.note("info", `Queued: ${init.model} on ${init.qid} (${init.params.scope.type} scope, replace ${init.params.replace})`);
     this.emit("job.queued");
     try {
       await insertJobRow(this.env, init);
@@ -95,6 +106,7 @@ export class TagRunner extends DurableObject<Env> {
       this.store.insertParts(parts);
       this.store.update({ status: "running", total: parts.length, started_at: this.clock.now() });
     });
+    this.note("info", parts.length === 0 ? "Planned 0 parts: every part in scope was tagged before (replace: false)" : `Planned ${parts.length} part(s)`);
     this.emit("job.running");
     if (parts.length === 0) return this.finish("succeeded");
     await this.fill();
@@ -109,8 +121,10 @@ export class TagRunner extends DurableObject<Env> {
     const attempts = job.plan_attempts + 1;
     if (transient && attempts <= job.init.params.max_fetch_retries) {
       this.store.update({ plan_attempts: attempts, last_warning: error });
+      this.note("warning", `Listing the parts failed, trying again (attempt ${attempts}): ${error}`);
       return "retry";
     }
+    this.note("error", error);
     await this.finish("failed", error);
     return "failed";
   }
@@ -151,6 +165,7 @@ export class TagRunner extends DurableObject<Env> {
     const waiting = this.store.waitingPart(jobId, partId, attempt);
     if (!waiting) return;
     this.store.setPart(partId, { deadline: this.clock.now() + delaySeconds * 1000 + partTimeoutMs(waiting.job.init) });
+    this.note("debug", `Every provider is busy: waiting ${delaySeconds} s for a slot`, { part: partId, attempt });
     await this.send(partMessage(waiting.job.init, waiting.part.ref, attempt), delaySeconds);
     await this.arm();
   }
@@ -176,6 +191,10 @@ export class TagRunner extends DurableObject<Env> {
     if (!job || !part || part.state !== (stopped ? "stopping" : "inflight")) return;
     if (!outcome.ok && !stopped && outcome.transient && part.attempts <= job.init.params.max_fetch_retries) return this.redispatch(job, part, outcome.error);
     const plan = planPartResult(job, part, outcome, stopped);
+    const timing = [outcome.fetch_ms !== undefined ? `fetched in ${outcome.fetch_ms} ms` : null, outcome.tag_ms !== undefined ? `tagged in ${outcome.tag_ms} ms` : null].filter(Boolean).join(", ");
+    const about = { part: partId, attempt: part.attempts, ...(outcome.provider ? { provider: outcome.provider } : {}) };
+    if (outcome.ok) this.note("info", `${outcome.tags} tag(s)${timing ? ` (${timing})` : ""}${stopped ? ", after the stop" : ""}`, about);
+    else this.note(outcome.stage === "tag" ? "error" : "warning", `${plan.job.last_warning ?? outcome.error}${timing ? ` (${timing})` : ""}`, about);
     const live = outcome.ok && part.ref.live ? this.live.get() : null;
     if (live) this.live.update(liveLagUpdate(live, part.ref, this.clock.now()));
     this.store.setPart(partId, plan.part);
@@ -251,6 +270,7 @@ export class TagRunner extends DurableObject<Env> {
       this.store.cancelOpenParts();
       return this.finish("failed", plan.fail);
     }
+    this.note("warning", `Reading the live playlist failed, looking again later: ${plan.warning}`);
     this.live.put(plan.live);
     this.store.update({ last_warning: plan.warning });
     await this.flush(false);
@@ -273,6 +293,7 @@ export class TagRunner extends DurableObject<Env> {
     const job = this.store.activeJob();
     if (!job) return null;
     this.store.cancelOpenParts();
+    this.note("info", "Stopped by request");
     await this.finish("cancelled");
     await this.joinTags(job);
     return job.id;
@@ -288,6 +309,7 @@ export class TagRunner extends DurableObject<Env> {
     this.store.clear();
     this.live.clear();
     this.feed.log.clear();
+    this.journal.clear();
     for (const ws of this.ctx.getWebSockets()) ws.close(1000, "content deleted");
     await this.ctx.storage.deleteAlarm();
     return true;
@@ -299,6 +321,12 @@ export class TagRunner extends DurableObject<Env> {
     if (!job) return null;
     const { init: _init, ...rest } = job;
     return rest;
+  }
+
+  /** A page of the job's event log at `minLevel` or above; null when this runner no longer has the job (D1 has its copy). */
+  async events(jobId: string, minLevel: LogLevel, start: number, limit: number): Promise<{ events: JobLogEvent[]; total: number } | null> {
+    if (this.store.job()?.id !== jobId) return null;
+    return this.journal.page(minLevel, start, limit);
   }
 
   /** The job's parts by state, and each part's dispatch attempts (tests and diagnostics). */
@@ -363,6 +391,7 @@ export class TagRunner extends DurableObject<Env> {
     const delaySeconds = Math.min(30, 2 ** (attempt - 2));
     this.store.setPart(part.id, { attempts: attempt, deadline: this.clock.now() + delaySeconds * 1000 + partTimeoutMs(job.init) });
     console.warn(`job ${job.id}: retrying part ${part.id} (attempt ${attempt}): ${reason}`);
+    this.note("warning", `Trying again in ${delaySeconds} s: ${reason}`, { part: part.id, attempt });
     await this.send(partMessage(job.init, part.ref, attempt), delaySeconds);
     await this.arm();
   }
@@ -396,6 +425,7 @@ export class TagRunner extends DurableObject<Env> {
     // Two paths can reach the end of a job while one awaits I/O: the first one ends it.
     if (!this.store.activeJob()) return;
     this.store.update({ status, error, ended_at: this.clock.now(), inflight: 0 });
+    this.note(status === "failed" ? "error" : "info", `Ended ${status}${error ? `: ${error}` : ""}`);
     if (this.live.get()) this.live.update({ done: 1 });
     this.emit(`job.${status}`, { error });
     await this.flush(true);
@@ -413,7 +443,7 @@ export class TagRunner extends DurableObject<Env> {
     }
     this.store.markFlushed(-1, now); // claims the slot so interleaved calls do not all write
     try {
-      await writeSnapshot(this.env, job, now, this.live.get());
+      await writeSnapshot(this.env, job, now, this.live.get(), isTerminal(job.status) ? this.journal.all() : []);
       this.store.markFlushed(job.seq, now);
     } catch (e) {
       console.error(`job ${job.id}: snapshot failed, the alarm will retry`, e);

@@ -1,22 +1,22 @@
 import type { PartRef } from "../contract/part";
 import type { RunnerStub } from "../contract/runner";
-import type { JobInit } from "../contract/job";
+import type { JobInit, PartTimings } from "../contract/job";
 import type { ProviderTag } from "../providers/types";
 import { alignTag } from "../tagstore/align";
 import { markDownloaded, writePartTags } from "../tagstore/write";
 
 /** Stores a part's tags in content time (idempotently) and reports the part done. */
-export async function storePartTags(env: Env, runner: RunnerStub, init: JobInit, part: PartRef, tags: ProviderTag[]): Promise<number> {
+export async function storePartTags(env: Env, runner: RunnerStub, init: JobInit, part: PartRef, tags: ProviderTag[], timings: PartTimings = {}): Promise<number> {
   const fps = typeof init.params.run_config.fps === "number" ? init.params.run_config.fps : undefined;
   const aligned = tags.map((t) => alignTag(t, part, init.tracks[0]!.name, fps));
   await writePartTags(env, init, part, aligned);
   const span: [number, number] | undefined = aligned.length > 0 ? [Math.min(...aligned.map((t) => t.start_time)), Math.max(...aligned.map((t) => t.end_time))] : undefined;
-  await runner.partDone(init.job_id, part.id, { ok: true, tags: aligned.length, ...(span ? { span } : {}) });
+  await runner.partDone(init.job_id, part.id, { ok: true, tags: aligned.length, ...(span ? { span } : {}), ...timings });
   return aligned.length;
 }
 
 /** Records that the model failed on the part (its media was fetched) and reports it. */
-export async function reportTagFailure(env: Env, runner: RunnerStub, init: JobInit, part: PartRef, error: string, transient: boolean): Promise<void> {
+export async function reportTagFailure(env: Env, runner: RunnerStub, init: JobInit, part: PartRef, error: string, transient: boolean, timings: PartTimings = {}): Promise<void> {
   await markDownloaded(env, init, part);
-  await runner.partDone(init.job_id, part.id, { ok: false, stage: "tag", transient, error });
+  await runner.partDone(init.job_id, part.id, { ok: false, stage: "tag", transient, error, ...timings });
 }

@@ -9,6 +9,7 @@ import type { Outcome } from "./outcome";
 import { preparePartMedia } from "./part-media";
 import { reportTagFailure, storePartTags } from "./part-result";
 import { callProviders, prefetchSlot } from "./provider-chain";
+import { providerId } from "../providers/identity";
 
 
 /** One part from source to tag store: fetch into R2, call the provider, align, store, report. */
@@ -19,15 +20,18 @@ export async function handlePart(env: Env, m: PartMessage): Promise<Outcome> {
   const part = m.part;
 
   const slot = prefetchSlot(env, init, part.id, m.attempt);
+  const fetchStarted = Date.now();
   let prepared;
   try {
     prepared = await preparePartMedia(env, init, part);
   } catch (e) {
     await slot.release();
     if (!(e instanceof FetchError)) throw e;
-    await runner.partDone(m.job_id, part.id, { ok: false, stage: "fetch", transient: e.transient, error: e.message });
+    await runner.partDone(m.job_id, part.id, { ok: false, stage: "fetch", transient: e.transient, error: e.message, fetch_ms: Date.now() - fetchStarted });
     return { kind: "ack" };
   }
+  const timings = { fetch_ms: Date.now() - fetchStarted };
+  const tagStarted = Date.now();
   // Progress is reported while the provider works: it need not delay the call.
   const fetched = runner.partFetched(m.job_id, part.id);
 
@@ -44,7 +48,7 @@ export async function handlePart(env: Env, m: PartMessage): Promise<Outcome> {
   } catch (e) {
     await fetched;
     if (!(e instanceof ProviderError)) throw e;
-    await reportTagFailure(env, runner, init, part, e.message, e.transient);
+    await reportTagFailure(env, runner, init, part, e.message, e.transient, { ...timings, tag_ms: Date.now() - tagStarted });
     return { kind: "ack" };
   }
   await fetched;
@@ -59,6 +63,6 @@ export async function handlePart(env: Env, m: PartMessage): Promise<Outcome> {
     await settled;
     const waitS = provider.kind === "http" ? (provider.callback_timeout_s ?? DEFAULT_CALLBACK_TIMEOUT_S) : DEFAULT_CALLBACK_TIMEOUT_S;
     await runner.partAccepted(m.job_id, part.id, m.attempt, waitS * 1000);
-  } else await Promise.all([storePartTags(env, runner, init, part, reply.tags), settled]);
+  } else await Promise.all([storePartTags(env, runner, init, part, reply.tags, { ...timings, tag_ms: Date.now() - tagStarted, provider: providerId(provider) }), settled]);
   return { kind: "ack" };
 }

@@ -1,4 +1,8 @@
 import { retractJobResults } from "../../tagstore/write";
+import { runnerFor } from "../../contract/runner";
+import { levelsFrom } from "../../contract/job-events";
+import { jobEventsPage } from "../../db/job-events";
+import { isoTime } from "../../jobs/time";
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
 import { contentFor, tagStoreRef } from "../../auth/content-access";
@@ -11,7 +15,7 @@ import { isTerminal, statusFromFilter } from "../../jobs/status";
 import { MAX_JOBS_PER_PAGE } from "../../limits";
 import { jobStatusView } from "../../jobs/view";
 import { contentTagStatus, modelTagStatus } from "../../tagstore/reports";
-import type { contentJobStatus as ContentRoute, deleteJob as DeleteRoute, jobStatus as ListRoute, modelTagStatus as ModelRoute, tagStatus as TagStatusRoute } from "./status.routes";
+import type { contentJobStatus as ContentRoute, deleteJob as DeleteRoute, jobEvents as EventsRoute, jobStatus as ListRoute, modelTagStatus as ModelRoute, tagStatus as TagStatusRoute } from "./status.routes";
 
 /** Which jobs a /job-status query may see: the caller's own unless they are an admin asking for more. */
 function scopeFilter(p: Principal, tenant: string | undefined, user: string | undefined): Pick<JobFilter, "tenantIds" | "user"> {
@@ -105,3 +109,23 @@ export const modelTagStatusHandler: RouteHandler<typeof ModelRoute, AppEnv> = as
   if (!status) throw notFound(`Model ${model} has never run on ${qid}`, "NO_JOBS_FOUND");
   return c.json(status, 200);
 };
+
+/** GET /jobs/{job_id}/events: from the pair's runner while it has the job, else from D1's copy. */
+export const jobEventsHandler: RouteHandler<typeof EventsRoute, AppEnv> = async (c) => {
+  const p = await principalOf(c);
+  const { job_id } = c.req.valid("param");
+  const q = c.req.valid("query");
+  const job = await getJob(db(c.env), job_id);
+  if (!job || !(isSystem(p) || isMember(p, job.tenant_id))) throw notFound(`Job ${job_id} not found`, "JOB_NOT_FOUND");
+  if (job.user !== p.address && !isSystem(p) && !isTenantAdmin(p, job.tenant_id)) throw forbidden(`Job ${job_id} belongs to another user: only they or an admin of its tenant may read its events`);
+  const start = q.start ?? 0;
+  const limit = Math.min(q.limit ?? MAX_EVENTS_PER_PAGE, MAX_EVENTS_PER_PAGE);
+  const page = (await runnerFor(c.env, job.qid, job.model).events(job_id, q.level, start, limit)) ?? (await jobEventsPage(c.env.DB, job_id, levelsFrom(q.level), start, limit));
+  return c.json(
+    { events: page.events.map((e) => ({ ...e, timestamp: isoTime(e.timestamp) })), meta: { total: page.total, start, limit, count: page.events.length } },
+    200,
+  );
+};
+
+/** Events in one answer when the client asks for no limit. */
+const MAX_EVENTS_PER_PAGE = 1000;

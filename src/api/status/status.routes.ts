@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { STATUS_FILTER_VALUES } from "../../jobs/status";
+import { LOG_LEVELS } from "../../contract/job-events";
 import { MAX_OFFSET } from "../../limits";
 import { authQuery, errorResponses, jsonResponse, modelParam, offsetQuery, PaginationMetaSchema, qidParam } from "../shared.schemas";
 import { ContentStatusResponseSchema, JobStatusSchema, ModelStatusResponseSchema } from "./status.schemas";
@@ -84,4 +85,31 @@ export const deleteJob = createRoute({
     query: z.object({ authorization: authQuery, tenant: z.string().max(64).optional() }).loose(),
   },
   responses: { 204: { description: "Job deleted successfully" }, ...errorResponses(400, 401, 403, 404) },
+});
+
+const JobEventSchema = z
+  .object({
+    seq: z.number().int(),
+    timestamp: z.string().describe("ISO time"),
+    level: z.enum(LOG_LEVELS),
+    message: z.string(),
+    part: z.string().optional(),
+    attempt: z.number().int().optional(),
+    provider: z.string().optional(),
+  })
+  .openapi("JobEvent");
+
+export const jobEvents = createRoute({
+  method: "get",
+  path: "/jobs/{job_id}/events",
+  tags: ["status"],
+  operationId: "jobEvents",
+  summary: "A job's event log",
+  description:
+    "What happened to the job, in order: queued, planned, each part's outcome with its provider and timings, retries and their reasons, stop, end. `level` keeps that level and above. At most the last 1000 events of a job are kept. Your own jobs, or any job of a tenant you administer.",
+  request: {
+    params: z.object({ job_id: z.string().min(1).max(64) }),
+    query: z.object({ authorization: authQuery, level: z.enum(LOG_LEVELS).default("debug"), start: offsetQuery, limit: offsetQuery }).strict(),
+  },
+  responses: { 200: jsonResponse(z.object({ events: z.array(JobEventSchema), meta: PaginationMetaSchema }).openapi("JobEvents"), "The events"), ...errorResponses(400, 401, 403, 404) },
 });
