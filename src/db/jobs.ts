@@ -62,7 +62,8 @@ export async function insertJob(d: Db, row: typeof jobs.$inferInsert): Promise<v
 
 export type JobSnapshot = Pick<
   JobRow,
-  "status" | "tag_status" | "error" | "total_parts" | "downloaded_parts" | "tagged_parts" | "num_warnings" | "last_warning" | "started_at" | "ended_at" | "live_lag_ms" | "last_wall_ms" | "snapshot_seq"
+  | "status" | "tag_status" | "error" | "total_parts" | "downloaded_parts" | "tagged_parts" | "num_warnings" | "last_warning" | "started_at" | "ended_at" | "live_lag_ms" | "last_wall_ms" | "snapshot_seq"
+  | "status_reason" | "status_changed"
 >;
 
 /**
@@ -102,7 +103,7 @@ export async function activeLiveJobs(d: Db) {
 export async function failActiveJob(d: Db, id: string, error: string, now: number): Promise<void> {
   await d
     .update(jobs)
-    .set({ status: "failed", tag_status: "Failed", error, ended_at: now, snapshot_seq: sql`${jobs.snapshot_seq} + 1000000` })
+    .set({ status: "failed", tag_status: "Failed", error, ended_at: now, status_reason: "runner_lost", status_changed: now, snapshot_seq: sql`${jobs.snapshot_seq} + 1000000` })
     .where(and(eq(jobs.id, id), active()));
 }
 

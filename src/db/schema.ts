@@ -62,6 +62,8 @@ export const jobs = sqliteTable("jobs", {
   deleted_at: integer("deleted_at"),
   live_lag_ms: integer("live_lag_ms"),
   last_wall_ms: integer("last_wall_ms"),
+  status_reason: text("status_reason"),
+  status_changed: integer("status_changed"),
 });
 
 export const tracks = sqliteTable(

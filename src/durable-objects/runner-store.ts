@@ -23,6 +23,9 @@ export interface JobState {
   seq: number;
   dirty: number;
   last_flush: number;
+  /** A StatusReason once the job ended (null: the status's own reason). */
+  reason: string | null;
+  status_changed: number;
 }
 
 /** `stopping`: in flight when its job was stopped; a result that still comes is counted. */
@@ -54,7 +57,15 @@ const RUNNER_MIGRATIONS: StorageMigration[] = [
     sql.exec(`CREATE INDEX IF NOT EXISTS parts_by_state ON parts (state, idx)`);
     sql.exec(`CREATE INDEX IF NOT EXISTS parts_by_deadline ON parts (state, deadline)`);
   },
+  // v2: why the job is in its status, and since when.
+  (sql) => {
+    sql.exec("ALTER TABLE job ADD COLUMN reason TEXT");
+    sql.exec("ALTER TABLE job ADD COLUMN status_changed INTEGER NOT NULL DEFAULT 0");
+  },
 ];
+
+/** Now, in ms, as SQLite tells it (status_changed is a display time, not a runner deadline). */
+const SQL_NOW_MS = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
 
 /** Thin typed helpers over the object's SQLite storage (the agents SDK's style of SQL helpers). */
 export class RunnerStore {
@@ -82,13 +93,13 @@ export class RunnerStore {
   newJob(init: JobInit): void {
     this.sql.exec("DELETE FROM parts");
     this.sql.exec("DELETE FROM job");
-    this.sql.exec("INSERT INTO job (k, id, status, init, seq, dirty) VALUES (1, ?, 'queued', ?, 1, 1)", init.job_id, JSON.stringify(init));
+    this.sql.exec(`INSERT INTO job (k, id, status, init, seq, dirty, status_changed) VALUES (1, ?, 'queued', ?, 1, 1, ${SQL_NOW_MS})`, init.job_id, JSON.stringify(init));
   }
 
   /** Applies a change to the job row and marks it for the next D1 snapshot. */
-  update(fields: Partial<Omit<JobState, "id" | "init" | "seq" | "dirty" | "last_flush">>): void {
+  update(fields: Partial<Omit<JobState, "id" | "init" | "seq" | "dirty" | "last_flush" | "status_changed">>): void {
     const keys = Object.keys(fields);
-    const sets = keys.map((k) => `${k} = ?`).concat(["seq = seq + 1", "dirty = 1"]);
+    const sets = keys.map((k) => `${k} = ?`).concat(["seq = seq + 1", "dirty = 1"], fields.status !== undefined ? [`status_changed = ${SQL_NOW_MS}`] : []);
     this.sql.exec(`UPDATE job SET ${sets.join(", ")} WHERE k = 1`, ...keys.map((k) => (fields as Record<string, SqlStorageValue>)[k]!));
   }
 

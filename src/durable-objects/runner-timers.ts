@@ -1,6 +1,6 @@
 import type { PartOutcome } from "../contract/job";
 import type { PartRef } from "../contract/part";
-import { isActive } from "../jobs/status";
+import { isActive, type StatusReason } from "../jobs/status";
 import type { LiveState } from "./live-intake";
 import type { JobState, PartRow } from "./runner-store";
 
@@ -74,4 +74,10 @@ export function planPartResult(job: JobState, part: PartRow, outcome: PartOutcom
     },
     tags: null,
   };
+}
+
+/** Why a job that ran out of parts succeeded: a live job read its stream to the end or to max_duration. */
+export function successReason(job: JobState, live: LiveState | null): StatusReason {
+  if (job.init.params.scope.type !== "livestream" || !live) return "completed";
+  return live.max_duration_ms !== null && live.covered_ms >= live.max_duration_ms ? "max_duration_reached" : "stream_ended";
 }

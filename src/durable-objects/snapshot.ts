@@ -1,4 +1,4 @@
-import { isTerminal, reportStatusOf, tagStatusOf } from "../jobs/status";
+import { defaultReason, isTerminal, reportStatusOf, tagStatusOf } from "../jobs/status";
 import { db } from "../db/client";
 import { insertJob, snapshotJob } from "../db/jobs";
 import { copyJobEventsStatements } from "../db/job-events";
@@ -49,6 +49,8 @@ export async function writeSnapshot(env: Env, job: JobState, now = Date.now(), l
     ended_at: row.ended_at,
     live_lag_ms: row.live_lag_ms,
     last_wall_ms: row.last_wall_ms,
+    status_reason: row.status_reason,
+    status_changed: row.status_changed,
     snapshot_seq: row.snapshot_seq,
   });
   if (!isTerminal(job.status)) {
@@ -90,5 +92,7 @@ export function jobRowOf(job: JobState, live: LiveState | null = null): JobRow {
     deleted_at: null,
     live_lag_ms: live?.live_lag_ms ?? null,
     last_wall_ms: live?.last_wall_ms ?? null,
+    status_reason: job.reason ?? defaultReason(job.status),
+    status_changed: job.status_changed || null,
   };
 }

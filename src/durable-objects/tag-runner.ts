@@ -4,7 +4,7 @@ import type { LiveSegmentInput } from "../contract/live";
 import type { PartRef } from "../contract/part";
 import { controlMessage, partMessage } from "../contract/queue";
 import { targetTenantOf } from "../contract/job";
-import { ACTIVE_STATUSES, isTerminal } from "../jobs/status";
+import { ACTIVE_STATUSES, isTerminal, type StatusReason } from "../jobs/status";
 import { uploadedPartsAmong } from "../tagstore/reports";
 import { joinJobTags } from "../tagstore/finalize";
 import { createBatches } from "../tagstore/write";
@@ -17,7 +17,7 @@ import type { JobLogEvent, LogLevel } from "../contract/job-events";
 import { partTimeoutMs } from "./part-deadline";
 import { RunnerFeed } from "./runner-feed";
 import { type JobState, type PartRow, RunnerStore } from "./runner-store";
-import { endOfParts, nextAlarmAt, PLAN_WATCHDOG_MS, planPartResult, SNAPSHOT_INTERVAL_MS } from "./runner-timers";
+import { endOfParts, nextAlarmAt, PLAN_WATCHDOG_MS, planPartResult, SNAPSHOT_INTERVAL_MS, successReason } from "./runner-timers";
 import { insertJobRow, writeSnapshot } from "./snapshot";
 
 /**
@@ -108,7 +108,7 @@ export class TagRunner extends DurableObject<Env> {
     });
     this.note("info", parts.length === 0 ? "Planned 0 parts: every part in scope was tagged before (replace: false)" : `Planned ${parts.length} part(s)`);
     this.emit("job.running");
-    if (parts.length === 0) return this.finish("succeeded");
+    if (parts.length === 0) return this.finish("succeeded", null, "nothing_to_tag");
     await this.fill();
     await this.flush(true);
     await this.arm();
@@ -125,7 +125,7 @@ export class TagRunner extends DurableObject<Env> {
       return "retry";
     }
     this.note("error", error);
-    await this.finish("failed", error);
+    await this.finish("failed", error, "source_unreachable");
     return "failed";
   }
 
@@ -268,7 +268,7 @@ export class TagRunner extends DurableObject<Env> {
     if (!plan) return;
     if ("fail" in plan) {
       this.store.cancelOpenParts();
-      return this.finish("failed", plan.fail);
+      return this.finish("failed", plan.fail, "source_unreachable");
     }
     this.note("warning", `Reading the live playlist failed, looking again later: ${plan.warning}`);
     this.live.put(plan.live);
@@ -294,7 +294,7 @@ export class TagRunner extends DurableObject<Env> {
     if (!job) return null;
     this.store.cancelOpenParts();
     this.note("info", "Stopped by request");
-    await this.finish("cancelled");
+    await this.finish("cancelled", null, "stopped_by_user");
     await this.joinTags(job);
     return job.id;
   }
@@ -347,7 +347,7 @@ export class TagRunner extends DurableObject<Env> {
     if (due !== null && due <= now) this.progress();
     if (job.status === "queued" && now - job.init.created_at >= PLAN_WATCHDOG_MS) {
       const attempts = job.plan_attempts + 1;
-      if (attempts > job.init.params.max_fetch_retries + 1) return this.finish("failed", "Listing the content's parts did not complete");
+      if (attempts > job.init.params.max_fetch_retries + 1) return this.finish("failed", "Listing the content's parts did not complete", "plan_timed_out");
       this.store.update({ plan_attempts: attempts });
       await this.send(controlMessage("plan", job.init));
     }
@@ -403,7 +403,8 @@ export class TagRunner extends DurableObject<Env> {
       // The tags are joined across parts before the job says it is done.
       await this.joinTags(job);
       if (!this.store.jobIn(job.id, ["running"])) return; // stopped (or ended) meanwhile
-      return end.status === "failed" ? this.finish("failed", end.error) : this.finish("succeeded");
+      if (end.status === "failed") return this.finish("failed", end.error, "model_failed");
+      return this.finish("succeeded", null, successReason(job, this.live.get()));
     }
     await this.fill();
     await this.flush(false);
@@ -421,10 +422,10 @@ export class TagRunner extends DurableObject<Env> {
     }
   }
 
-  private async finish(status: "succeeded" | "failed" | "cancelled", error: string | null = null): Promise<void> {
+  private async finish(status: "succeeded" | "failed" | "cancelled", error: string | null, reason: StatusReason): Promise<void> {
     // Two paths can reach the end of a job while one awaits I/O: the first one ends it.
     if (!this.store.activeJob()) return;
-    this.store.update({ status, error, ended_at: this.clock.now(), inflight: 0 });
+    this.store.update({ status, error, reason, ended_at: this.clock.now(), inflight: 0 });
     this.note(status === "failed" ? "error" : "info", `Ended ${status}${error ? `: ${error}` : ""}`);
     if (this.live.get()) this.live.update({ done: 1 });
     this.emit(`job.${status}`, { error });

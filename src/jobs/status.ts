@@ -5,6 +5,29 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 export const ACTIVE_STATUSES: readonly JobStatus[] = ["queued", "running"];
 export const TERMINAL_STATUSES: readonly JobStatus[] = ["succeeded", "failed", "cancelled"];
 
+/** Why a job is in its status: a machine code beside the status (ClearML's status reasons). */
+export const STATUS_REASONS = [
+  "waiting_for_plan", "tagging", "completed", "nothing_to_tag", "stream_ended", "max_duration_reached",
+  "stopped_by_user", "source_unreachable", "model_failed", "plan_timed_out", "runner_lost",
+] as const;
+export type StatusReason = (typeof STATUS_REASONS)[number];
+
+/** The reason a status has when nothing more specific was recorded (rows from before reasons were kept). */
+export function defaultReason(status: JobStatus): StatusReason {
+  switch (status) {
+    case "queued":
+      return "waiting_for_plan";
+    case "running":
+      return "tagging";
+    case "succeeded":
+      return "completed";
+    case "cancelled":
+      return "stopped_by_user";
+    default:
+      return "model_failed";
+  }
+}
+
 /** Queued or running: the pair's one active job. */
 export function isActive(status: JobStatus): boolean {
   return ACTIVE_STATUSES.includes(status);

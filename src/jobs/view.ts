@@ -1,5 +1,5 @@
 import type { JobRow } from "../db/schema";
-import { progressOf, taggingProgressOf, type TagStatus, tagStatusOf } from "./status";
+import { defaultReason, progressOf, type StatusReason, taggingProgressOf, type TagStatus, tagStatusOf } from "./status";
 import { isoTime } from "./time";
 
 /** A D1 job row in the contract's JobStatus shape. */
@@ -22,6 +22,9 @@ export function jobStatusView(row: JobRow, now = Date.now()) {
     user: row.user,
     title: row.title,
     error: row.error,
+    // Additive (existing clients ignore them): why the job is in its status, and since when.
+    status_reason: (row.status_reason as StatusReason | null) ?? defaultReason(row.status),
+    status_changed: isoTime(row.status_changed ?? row.ended_at ?? row.started_at ?? row.created_at),
     progress,
     tagging_progress,
     tag_details:

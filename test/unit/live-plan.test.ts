@@ -42,6 +42,8 @@ function liveJob(over: Partial<JobState> = {}, scope: Record<string, unknown> = 
     seq: 1,
     dirty: 0,
     last_flush: NOW - 10_000,
+    reason: null,
+    status_changed: NOW - 60_000,
     ...over,
   };
 }

@@ -50,7 +50,7 @@ describe("livestream tagging", () => {
     await liveContent("live-max", { segment_s: 1 });
     const { jobs } = await startJob("live-max", { options: { scope: { type: "livestream", segment_length: 2, max_duration: 6 } }, jobs: [{ model: "livem" }] });
     const done = await waitFor("live-max", jobs[0]!.job_id, ["succeeded", "failed", "cancelled"], 20_000);
-    expect(done).toMatchObject({ status: "succeeded", tagging_progress: "3/3" });
+    expect(done).toMatchObject({ status: "succeeded", tagging_progress: "3/3", status_reason: "max_duration_reached" });
     expect(done.tag_details.live_lag_s).toEqual(expect.any(Number));
     expect(done.tag_details.live_lag_s).toBeLessThan(5);
     expect(Date.parse(done.tag_details.last_tagged_at)).toBeGreaterThan(0);
@@ -102,7 +102,7 @@ describe("livestream tagging", () => {
     await liveContent("live-end", { segment_s: 1, end_after: 5 });
     const { jobs } = await startJob("live-end", { options: { scope: { type: "livestream", segment_length: 2 } }, jobs: [{ model: "livem" }] });
     const done = await waitFor("live-end", jobs[0]!.job_id, ["succeeded", "failed", "cancelled"], 20_000);
-    expect(done.status).toBe("succeeded");
+    expect(done).toMatchObject({ status: "succeeded", status_reason: "stream_ended" });
     const tags = await tagsOf("live-end");
     expect(tags.length).toBe(done.tag_details.tagged_parts);
     expect(tags.length).toBeGreaterThanOrEqual(1);
@@ -181,8 +181,8 @@ describe("livestream tagging", () => {
       .bind(JSON.stringify(params), old, old)
       .run();
     await runCron(createScheduledController({ scheduledTime: new Date(), cron: "* * * * *" }));
-    const row = await env.DB.prepare("SELECT status, error FROM jobs WHERE id = 'orphan-live'").first<{ status: string; error: string }>();
-    expect(row).toEqual({ status: "failed", error: "The live job's runner no longer runs it" });
+    const row = await env.DB.prepare("SELECT status, error, status_reason FROM jobs WHERE id = 'orphan-live'").first<{ status: string; error: string; status_reason: string }>();
+    expect(row).toEqual({ status: "failed", error: "The live job's runner no longer runs it", status_reason: "runner_lost" });
   });
 
   it("a restarted job with replace=false does not tag an interval twice", async () => {

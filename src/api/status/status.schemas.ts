@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { JOB_STATUSES } from "../../jobs/status";
+import { JOB_STATUSES, STATUS_REASONS } from "../../jobs/status";
 
 const TagArgsSchema = z
   .object({
@@ -25,6 +25,8 @@ export const JobStatusSchema = z
     user: z.string(),
     title: z.string(),
     error: z.string().nullable(),
+    status_reason: z.enum(STATUS_REASONS).describe("Why the job is in its status (a machine code; added to the contract's fields)"),
+    status_changed: z.string().describe("When it got there (ISO time)"),
     progress: z.number(),
     tagging_progress: z.string(),
     tag_details: z
