@@ -1,4 +1,4 @@
-import { asc, count, eq, inArray } from "drizzle-orm";
+import { asc, desc, count, eq, inArray } from "drizzle-orm";
 import type { Db } from "./client";
 import { contents, type ContentRow } from "./schema";
 
@@ -52,10 +52,16 @@ export async function deleteContent(d: Db, qid: string): Promise<void> {
 }
 
 /** Offset paging over the caller's tenants, in qid order. */
-export async function listContents(d: Db, tenantIds: string[] | null, start: number, limit: number) {
+/** How the content list may be ordered: a field, `-` first for descending (default: by id). */
+export const CONTENT_SORTS = ["qid", "-qid", "title", "-title", "created_at", "-created_at"] as const;
+export type ContentSort = (typeof CONTENT_SORTS)[number];
+
+export async function listContents(d: Db, tenantIds: string[] | null, start: number, limit: number, sort: ContentSort = "qid") {
   const where = tenantIds === null ? undefined : inArray(contents.tenant_id, tenantIds.length ? tenantIds : ["\u0000"]);
+  const column = { qid: contents.qid, title: contents.title, created_at: contents.created_at }[sort.replace(/^-/, "") as "qid"];
+  const order = sort.startsWith("-") ? [desc(column), desc(contents.qid)] : [asc(column), asc(contents.qid)];
   const [rows, total] = await Promise.all([
-    d.select().from(contents).where(where).orderBy(asc(contents.qid)).limit(limit).offset(start),
+    d.select().from(contents).where(where).orderBy(...order).limit(limit).offset(start),
     d.select({ n: count() }).from(contents).where(where),
   ]);
   return { contents: rows.map(fromRow), total: total[0]?.n ?? 0 };

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { ACTIVE_STATUSES, type JobStatus } from "../jobs/status";
 import type { Db } from "./client";
 import { type JobRow, jobs } from "./schema";
@@ -32,15 +32,25 @@ function where(f: JobFilter): SQL | undefined {
   return and(...conds);
 }
 
-/** Newest first; always a bounded page (SQLite takes no OFFSET without a LIMIT). */
-export async function findJobs(d: Db, f: JobFilter, start: number, limit: number) {
+/** How a job list may be ordered: a field, `-` first for descending. */
+export const JOB_SORTS = ["created_at", "-created_at", "title", "-title", "status", "-status", "model", "-model", "qid", "-qid"] as const;
+export type JobSort = (typeof JOB_SORTS)[number];
+
+function jobOrder(sort: JobSort) {
+  const column = { created_at: jobs.created_at, title: jobs.title, status: jobs.status, model: jobs.model, qid: jobs.qid }[sort.replace(/^-/, "") as "created_at"];
+  // The id breaks ties, so pages never repeat or skip a job.
+  return sort.startsWith("-") ? [desc(column), desc(jobs.id)] : [asc(column), asc(jobs.id)];
+}
+
+/** Newest first unless `sort` says otherwise; always a bounded page (SQLite takes no OFFSET without a LIMIT). */
+export async function findJobs(d: Db, f: JobFilter, start: number, limit: number, sort: JobSort = "-created_at") {
   const w = where(f);
   // The total rides along with the page (one D1 round trip); only a page past the end needs a count.
   const page = await d
     .select({ job: jobs, total: sql<number>`count(*) over ()`.mapWith(Number) })
     .from(jobs)
     .where(w)
-    .orderBy(desc(jobs.created_at), desc(jobs.id))
+    .orderBy(...jobOrder(sort))
     .limit(limit)
     .offset(start);
   const total = page[0]?.total ?? (start > 0 || limit === 0 ? ((await d.select({ n: count() }).from(jobs).where(w))[0]?.n ?? 0) : 0);

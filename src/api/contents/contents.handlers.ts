@@ -88,7 +88,7 @@ export const listContentsHandler: RouteHandler<typeof ListRoute, AppEnv> = async
   const q = c.req.valid("query");
   const start = q.start ?? 0;
   const limit = Math.min(q.limit ?? 100, 1000);
-  const { contents, total } = await listContents(db(c.env), isSystem(p) ? null : [...p.roles.keys()], start, limit);
+  const { contents, total } = await listContents(db(c.env), isSystem(p) ? null : [...p.roles.keys()], start, limit, q.sort);
   return c.json({ contents: contents.map(toContentJson), meta: { total, start, limit, count: contents.length } }, 200);
 };
 

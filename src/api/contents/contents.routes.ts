@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { CONTENT_SORTS } from "../../db/contents";
 import { errorResponses, jsonBody, jsonResponse, offsetQuery, PaginationMetaSchema, qidParam, authQuery } from "../shared.schemas";
 import { ContentSchema, PutContentSchema } from "./contents.schemas";
 
@@ -33,7 +34,16 @@ export const listContents = createRoute({
   operationId: "listContents",
   description: "A page of the contents of every tenant the caller belongs to, newest first, with `meta {total, start, limit, count}`.",
   summary: "List the contents of the caller's tenants",
-  request: { query: z.object({ start: offsetQuery, limit: offsetQuery, authorization: authQuery }).strict() },
+  request: {
+    query: z
+      .object({
+        start: offsetQuery,
+        limit: offsetQuery,
+        authorization: authQuery,
+        sort: z.enum(CONTENT_SORTS).optional().describe("Order of the list: a field, `-` first for descending (default qid)"),
+      })
+      .strict(),
+  },
   responses: { 200: jsonResponse(z.object({ contents: z.array(ContentSchema), meta: PaginationMetaSchema }), "A page of contents"), ...errorResponses(400, 401) },
 });
 

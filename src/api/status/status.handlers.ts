@@ -48,7 +48,7 @@ export const jobStatusHandler: RouteHandler<typeof ListRoute, AppEnv> = async (c
   };
   const start = q.start ?? 0;
   const limit = Math.min(q.limit ?? MAX_JOBS_PER_PAGE, MAX_JOBS_PER_PAGE);
-  const { rows, total } = await findJobs(db(c.env), filter, start, limit);
+  const { rows, total } = await findJobs(db(c.env), filter, start, limit, q.sort);
   const now = Date.now();
   return c.json({ jobs: rows.map((r) => jobStatusView(r, now)), meta: { total, start, limit, count: rows.length } }, 200);
 };
@@ -68,7 +68,7 @@ export const contentJobStatusHandler: RouteHandler<typeof ContentRoute, AppEnv> 
     ...(q.model ? { model: q.model } : {}),
     ...(q.title ? { title: q.title } : {}),
   };
-  const { rows, total } = await findJobs(db(c.env), filter, start, limit);
+  const { rows, total } = await findJobs(db(c.env), filter, start, limit, q.sort);
   // The content has no job at all (for this caller): 404, as the contract says; a filter or a
   // page that matches nothing is an empty page.
   if (total === 0 && (await findJobs(db(c.env), { qid, ...(isSystem(p) ? {} : { tenantIds: [...p.roles.keys()] }) }, 0, 0)).total === 0) {

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { STATUS_FILTER_VALUES } from "../../jobs/status";
 import { LOG_LEVELS } from "../../contract/job-events";
+import { JOB_SORTS } from "../../db/jobs";
 import { MAX_OFFSET } from "../../limits";
 import { authQuery, errorResponses, jsonResponse, modelParam, offsetQuery, PaginationMetaSchema, qidParam } from "../shared.schemas";
 import { ContentStatusResponseSchema, JobStatusSchema, ModelStatusResponseSchema } from "./status.schemas";
@@ -22,6 +23,7 @@ const jobFilters = {
   title: z.string().max(200).optional(),
   start: offsetQuery,
   limit: limitQuery,
+  sort: z.enum(JOB_SORTS).optional().describe("Order of the list: a field, `-` first for descending (default -created_at, newest first)"),
 };
 
 export const jobStatus = createRoute({
