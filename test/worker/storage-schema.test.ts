@@ -10,9 +10,10 @@ const v1: StorageMigration = (sql) => sql.exec("CREATE TABLE notes (id INTEGER P
 const v2: StorageMigration = (sql) => sql.exec("ALTER TABLE notes ADD COLUMN author TEXT NOT NULL DEFAULT 'unknown'");
 
 describe("Durable Object storage schema versions", () => {
-  it("a runner's own stores are versioned from its first construction", async () => {
-    const versions = await runInDurableObject(object("own"), (_runner, state) => ["runner", "live", "events"].map((s) => storeVersion(state.storage, s)));
-    expect(versions).toEqual([1, 1, 1]);
+  it("a runner's own stores are versioned from its first construction, migrations applied", async () => {
+    const versions = await runInDurableObject(object("own"), (_runner, state) => ["runner", "live", "events", "job_log"].map((s) => storeVersion(state.storage, s)));
+    // The runner's job table is at v2: its reason and status_changed columns came as a forward migration.
+    expect(versions).toEqual([2, 1, 1, 1]);
   });
 
   it("applies forward migrations once, in order, and only those not yet applied", async () => {
