@@ -113,6 +113,8 @@ function renderJobs() {
         el("td", {}, j.created_at ? new Date(j.created_at).toLocaleTimeString() : ""),
         el("td", {},
           active ? el("button", { type: "button", onclick: () => stopJob(j) }, "Stop") : null,
+          el("button", { type: "button", onclick: () => showJobLog(j) }, "Events"),
+          j.status === "failed" || j.status === "cancelled" ? el("button", { type: "button", onclick: () => resumeJob(j) }, "Resume") : null,
           !active ? el("button", { type: "button", onclick: () => deleteJob(j) }, "Delete") : null),
       );
     }),
@@ -125,6 +127,34 @@ async function stopJob(j) {
     notice(`Stopping ${j.model} on ${j.qid}.`, "ok");
   } catch (e) { notice(e.message); }
 }
+/** A stopped or failed job again, where it left off (only the parts not tagged yet). */
+async function resumeJob(j) {
+  try {
+    const r = await api(`/jobs/${encodeURIComponent(j.job_id)}/resume`, { method: "POST" });
+    if (r.started) {
+      upsertJob({ job_id: r.job_id, qid: j.qid, model: j.model, status: "queued", progress: 0, created_at: new Date().toISOString() });
+      notice(`Resumed ${j.model} on ${j.qid}.`, "ok");
+    } else notice(r.message);
+    renderJobs();
+  } catch (e) { notice(e.message); }
+}
+
+/** The job's event log under the table: what happened to each part, retries and why, the end. */
+async function showJobLog(j) {
+  state.logJob = j;
+  const level = $("#job-log-level").value;
+  try {
+    const { events } = await api(`/jobs/${encodeURIComponent(j.job_id)}/events?level=${level}&limit=500`);
+    $("#h-job-log").textContent = `Event log of ${j.model} on ${j.qid}`;
+    $("#job-log tbody").replaceChildren(
+      ...events.map((e) => el("tr", { class: `log-${e.level}` },
+        el("td", {}, new Date(e.timestamp).toLocaleTimeString()), el("td", {}, e.level), el("td", {}, e.part ?? ""),
+        el("td", {}, e.message, e.provider ? ` · ${e.provider}` : ""))),
+    );
+    $("#job-log").hidden = false;
+  } catch (e) { notice(e.message); }
+}
+
 async function deleteJob(j) {
   try {
     await api(`/jobs/${encodeURIComponent(j.job_id)}`, { method: "DELETE" });
@@ -457,6 +487,7 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const b of document.querySelectorAll("nav button")) b.addEventListener("click", () => show(b.dataset.page));
   $("#signin").addEventListener("submit", signIn);
   $("#signout").addEventListener("click", signOut);
+  $("#job-log-level").addEventListener("change", () => state.logJob && showJobLog(state.logJob));
   $("#min-confidence").addEventListener("change", () => state.selectedQid && loadTimeline(state.selectedQid));
   $("#tags-prev").addEventListener("click", () => searchTags(Math.max(0, state.tagsStart - TAGS_PAGE)));
   $("#tags-next").addEventListener("click", () => searchTags(state.tagsStart + TAGS_PAGE));

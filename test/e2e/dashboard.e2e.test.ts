@@ -151,6 +151,15 @@ describe("end to end: the dashboard in a browser", () => {
     expect(Number(await failed.getByRole("progressbar").getAttribute("value"))).toBe(0);
     await page.screenshot({ path: join(SHOTS, "7-failed.png"), fullPage: true });
 
+    // The failed job's event log says what happened; Resume runs it again (and it fails again: the file is still missing).
+    await failed.getByRole("button", { name: "Events" }).click();
+    await expect.poll(() => page.locator("#job-log tbody").textContent(), { timeout: 10_000 }).toContain("Ended failed");
+    expect(await page.locator("#h-job-log").textContent()).toBe("Event log of shot on broken");
+    await failed.getByRole("button", { name: "Resume" }).click();
+    await expect.poll(() => page.locator("#notice").textContent(), { timeout: 10_000 }).toBe("Resumed shot on broken.");
+    await expect.poll(() => page.locator("#jobs tbody tr", { hasText: "broken" }).count(), { timeout: 30_000 }).toBe(2);
+    await page.screenshot({ path: join(SHOTS, "8-events-resume.png"), fullPage: true });
+
     // A member of a second tenant sees both tenants' jobs: one feed socket over every tenant.
     const admin = { authorization: "Bearer e2e-admin", "content-type": "application/json" };
     const put = (path: string, body: unknown) => fetch(`${api.url}${path}`, { method: "PUT", headers: admin, body: JSON.stringify(body) });
@@ -164,7 +173,7 @@ describe("end to end: the dashboard in a browser", () => {
     expect(started.status).toBe(200);
     // The job of the second tenant arrives through the feed and ends as it did (failed: no file).
     await expect.poll(() => page.locator("#jobs tbody tr", { hasText: "other" }).locator("td.status-failed").count(), { timeout: 30_000 }).toBe(1);
-    expect(await page.locator("#jobs tbody tr", { hasText: "broken" }).count()).toBe(1);
+    expect(await page.locator("#jobs tbody tr", { hasText: "broken" }).count()).toBe(2);
 
     // A token the service refuses is an error notice, and is not kept for the next visit.
     await page.locator("#token").fill("not-a-token");
