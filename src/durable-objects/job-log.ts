@@ -59,8 +59,8 @@ export class JobLog {
     return { events: rows.map(toEvent), total };
   }
 
-  /** Every entry, for the D1 copy made when the job ends. */
-  all(): JobLogEvent[] {
-    return this.sql.exec<LogRow>("SELECT * FROM job_log ORDER BY seq").toArray().map(toEvent);
+  /** The entries after `seq`, for the D1 copy made when the job ends. */
+  after(seq: number): JobLogEvent[] {
+    return this.sql.exec<LogRow>("SELECT * FROM job_log WHERE seq > ? ORDER BY seq", seq).toArray().map(toEvent);
   }
 }

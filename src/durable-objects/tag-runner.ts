@@ -1,24 +1,18 @@
-import { DurableObject } from "cloudflare:workers";
+import type { JobLogEvent, LogLevel } from "../contract/job-events";
 import type { JobInit, PartOutcome, StartResult } from "../contract/job";
+import { targetTenantOf } from "../contract/job";
 import type { LiveSegmentInput } from "../contract/live";
 import type { PartRef } from "../contract/part";
 import { controlMessage, partMessage } from "../contract/queue";
-import { targetTenantOf } from "../contract/job";
-import { ACTIVE_STATUSES, isTerminal, type StatusReason } from "../jobs/status";
+import { ACTIVE_STATUSES } from "../jobs/status";
 import { uploadedPartsAmong } from "../tagstore/reports";
-import { joinJobTags } from "../tagstore/finalize";
 import { createBatches } from "../tagstore/write";
-import { Clock } from "./clock";
-import { type FeedEventType, replyCloseCode } from "./feed-events";
 import { liveLagUpdate, planLiveAnswer, planPollFailure, reviveVerdict } from "./live-plan";
-import { LiveStore } from "./live-store";
-import { JobLog } from "./job-log";
-import type { JobLogEvent, LogLevel } from "../contract/job-events";
 import { partTimeoutMs } from "./part-deadline";
-import { RunnerFeed } from "./runner-feed";
-import { type JobState, type PartRow, RunnerStore } from "./runner-store";
-import { endOfParts, nextAlarmAt, PLAN_WATCHDOG_MS, planPartResult, SNAPSHOT_INTERVAL_MS, successReason } from "./runner-timers";
-import { insertJobRow, writeSnapshot } from "./snapshot";
+import { RunnerCore } from "./runner-core";
+import type { JobState, PartRow } from "./runner-store";
+import { PLAN_WATCHDOG_MS, planPartResult } from "./runner-timers";
+import { insertJobRow } from "./snapshot";
 
 /**
  * One per (content, model). Owns the pair's active job: decides whether a start may start,
@@ -27,52 +21,7 @@ import { insertJobRow, writeSnapshot } from "./snapshot";
  * never fetches media or calls providers: while it awaits I/O other events interleave, so every
  * decision is made in synchronous storage calls before the first await, and checked again after.
  */
-export class TagRunner extends DurableObject<Env> {
-  /** Its time; tests move it forward to let deadlines pass (clock.ts). */
-  readonly clock = new Clock();
-  private readonly store: RunnerStore;
-  private readonly live: LiveStore;
-  private readonly feed: RunnerFeed;
-  /** The job's event log for operators (levels, parts, attempts, providers, timings). */
-  private readonly journal: JobLog;
-
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
-    this.store = new RunnerStore(ctx.storage);
-    this.live = new LiveStore(ctx.storage);
-    this.feed = new RunnerFeed(ctx, env);
-    this.journal = new JobLog(ctx.storage);
-  }
-
-  private note(level: LogLevel, message: string, about: { part?: string; attempt?: number; provider?: string } = {}): void {
-    this.journal.add(this.clock.now(), level, message, about);
-  }
-
-  /** The pair's feed (`GET /{qid}/feed/{model}`; the Worker checked the caller). Hibernatable sockets. */
-  override async fetch(request: Request): Promise<Response> {
-    // The Worker names the tenant the caller reads as; a job of any other tenant is not theirs.
-    const tenant = new URL(request.url).searchParams.get("tenant");
-    const job = this.store.job();
-    return this.feed.accept(request, job && job.init.tenant_id === tenant ? job : null, tenant ?? "");
-  }
-
-  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    if (message !== "ping") ws.send(JSON.stringify({ type: "error", message: "This feed only sends; use ping to keep it alive" }));
-  }
-
-  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-    ws.close(replyCloseCode(code), "closed");
-  }
-
-  private emit(type: FeedEventType, data: Record<string, unknown> = {}): void {
-    this.feed.emit(this.store.job(), type, data);
-  }
-
-  private progress(): void {
-    this.feed.progress(this.store.job());
-  }
-
-  /** Starts a job unless one is queued or running for this pair (atomic: no await before the decision). */
+export class TagRunner extends RunnerCore {
   async start(init: JobInit): Promise<StartResult> {
     const current = this.store.activeJob();
     if (current) return { started: false, job_id: current.id, stream: current.init.stream };
@@ -367,99 +316,5 @@ export class TagRunner extends DurableObject<Env> {
     }
     await this.flush(true);
     await this.arm();
-  }
-
-  private async send(message: ReturnType<typeof controlMessage> | ReturnType<typeof partMessage>, delaySeconds?: number): Promise<void> {
-    await this.env.PARTS.send(message, delaySeconds === undefined ? undefined : { delaySeconds });
-  }
-
-  /** Sends pending parts until the job has `concurrency` parts in flight. */
-  private async fill(): Promise<void> {
-    const job = this.store.job()!;
-    if (job.status !== "running") return;
-    const next = this.store.nextPending(job.init.concurrency - job.inflight);
-    if (next.length === 0) return;
-    const deadline = this.clock.now() + partTimeoutMs(job.init);
-    for (const p of next) this.store.setPart(p.id, { state: "inflight", deadline, attempts: p.attempts + 1 });
-    this.store.update({ inflight: job.inflight + next.length });
-    await this.env.PARTS.sendBatch(next.map((p) => ({ body: partMessage(job.init, p.ref, p.attempts + 1) })));
-  }
-
-  /** Tries a part again after a transient failure, backing off. */
-  private async redispatch(job: JobState, part: PartRow, reason: string): Promise<void> {
-    const attempt = part.attempts + 1;
-    const delaySeconds = Math.min(30, 2 ** (attempt - 2));
-    this.store.setPart(part.id, { attempts: attempt, deadline: this.clock.now() + delaySeconds * 1000 + partTimeoutMs(job.init) });
-    console.warn(`job ${job.id}: retrying part ${part.id} (attempt ${attempt}): ${reason}`);
-    this.note("warning", `Trying again in ${delaySeconds} s: ${reason}`, { part: part.id, attempt });
-    await this.send(partMessage(job.init, part.ref, attempt), delaySeconds);
-    await this.arm();
-  }
-
-  private async afterPart(): Promise<void> {
-    const job = this.store.job()!;
-    const end = endOfParts(job, this.live.get(), this.store.nextPending(1).length > 0);
-    if (end) {
-      // The tags are joined across parts before the job says it is done.
-      await this.joinTags(job);
-      if (!this.store.jobIn(job.id, ["running"])) return; // stopped (or ended) meanwhile
-      if (end.status === "failed") return this.finish("failed", end.error, "model_failed");
-      return this.finish("succeeded", null, successReason(job, this.live.get()));
-    }
-    await this.fill();
-    await this.flush(false);
-  }
-
-  /** Joins what part boundaries cut in the job's tags (tagstore/finalize.ts); a failure leaves them unjoined, with a warning. */
-  private async joinTags(job: JobState, window?: [number, number]): Promise<void> {
-    const content = { tenant: targetTenantOf(job.init), qid: job.init.target_qid };
-    try {
-      await joinJobTags(this.env, content, job.id, job.init.boundary ?? "none", window);
-    } catch (e) {
-      console.error(`job ${job.id}: joining tags across parts failed`, e);
-      const current = this.store.job();
-      if (current?.id === job.id) this.store.update({ num_warnings: current.num_warnings + 1, last_warning: "Tags could not be joined across parts; they are stored as each part gave them" });
-    }
-  }
-
-  private async finish(status: "succeeded" | "failed" | "cancelled", error: string | null, reason: StatusReason): Promise<void> {
-    // Two paths can reach the end of a job while one awaits I/O: the first one ends it.
-    if (!this.store.activeJob()) return;
-    this.store.update({ status, error, reason, ended_at: this.clock.now(), inflight: 0 });
-    this.note(status === "failed" ? "error" : "info", `Ended ${status}${error ? `: ${error}` : ""}`);
-    if (this.live.get()) this.live.update({ done: 1 });
-    this.emit(`job.${status}`, { error });
-    await this.flush(true);
-    await this.arm();
-  }
-
-  /** Writes the D1 snapshot: at once on transitions, at most about once a second for progress. */
-  private async flush(force: boolean): Promise<void> {
-    const job = this.store.job();
-    if (!job || !job.dirty) return;
-    const now = this.clock.now();
-    if (!force && now - job.last_flush < SNAPSHOT_INTERVAL_MS) {
-      await this.arm();
-      return;
-    }
-    this.store.markFlushed(-1, now); // claims the slot so interleaved calls do not all write
-    try {
-      await writeSnapshot(this.env, job, now, this.live.get(), isTerminal(job.status) ? this.journal.all() : []);
-      this.store.markFlushed(job.seq, now);
-    } catch (e) {
-      console.error(`job ${job.id}: snapshot failed, the alarm will retry`, e);
-    }
-  }
-
-  /** One alarm serves every timer: the plan watchdog, part deadlines, live polls and the snapshot throttle. */
-  private async arm(): Promise<void> {
-    const job = this.store.job();
-    if (!job) return;
-    const due = nextAlarmAt(job, this.live.get(), this.store.earliestDeadline(), this.feed.nextProgressAt());
-    if (due === null) return;
-    const now = this.clock.now();
-    const at = Math.max(now, due);
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at || current < now) await this.ctx.storage.setAlarm(at);
   }
 }

@@ -6,15 +6,17 @@ import { describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app";
 
 // `any`: the document is read as untyped JSON, field by field, as a client would.
-// The API document as the service serves it (built here in Node: GET /openapi.json needs no bindings).
-async function apiDocument(): Promise<Record<string, any>> {
+type Json = any;
+
+/** The API document as the service serves it (built here in Node: GET /openapi.json needs no bindings). */
+async function apiDocument(): Promise<Record<string, Json>> {
   const res = await buildApp().request("https://tagger.test/openapi.json", {}, {} as Env);
   expect(res.status).toBe(200);
-  return (await res.json()) as Record<string, any>;
+  return (await res.json()) as Record<string, Json>;
 }
 
-const operations = (doc: Record<string, any>) =>
-  Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op })));
+const operations = (doc: Record<string, Json>) =>
+  Object.entries(doc.paths as Record<string, Record<string, Json>>).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op })));
 
 describe("the OpenAPI document", () => {
   it("passes an independent linter (Redocly's recommended rules) with no error", async () => {
