@@ -15,10 +15,8 @@ import { purgeContentTags } from "../../tagstore/purge";
 import { isR2, r2Key } from "../../sources/bytes";
 import { signMediaUrl } from "../../sources/media-url";
 import { fileKey, sourceOf } from "../../sources/registry";
-import { checkSourceUrl, FetchError } from "../../sources/safe-fetch";
-import { playlistProblem } from "../../sources/hls";
-import { readMp4Info } from "../../sources/mp4";
-import { MAX_PLAYLIST_BYTES } from "../../limits";
+import { checkSourceUrl } from "../../sources/safe-fetch";
+import { uploadProblem } from "../../sources/upload-check";
 import { isReservedContentId, RESERVED_CONTENT_IDS } from "../reserved-words";
 import { QID_PATTERN } from "../shared.schemas";
 import { filePath } from "./contents.schemas";
@@ -156,29 +154,3 @@ export const playContentHandler: RouteHandler<typeof PlayRoute, AppEnv> = async 
   if (hls) throw new ApiError(409, "NOT_PLAYABLE", "An uploaded HLS playlist cannot be played through signed URLs; register the stream by URL to play it");
   return c.json({ url: await signMediaUrl(c.env, r2Key(source), 6 * 3600), type: "mp4" as const }, 200);
 };
-
-/** What is wrong with an uploaded MP4 or HLS playlist (by its extension), or null; other files are not inspected. */
-async function uploadProblem(env: Env, key: string, path: string, size: number): Promise<string | null> {
-  if (/\.(mp4|m4v|m4a|mov)$/i.test(path)) {
-    const read = async (offset: number, length: number) => {
-      const o = await env.BUCKET.get(key, { range: { offset, length } });
-      return o ? o.arrayBuffer() : new ArrayBuffer(0);
-    };
-    const head = new Uint8Array(await read(0, Math.min(12, size)));
-    if (String.fromCharCode(...head.slice(4, 8)) !== "ftyp") return "not an MP4 file (it does not start with an ftyp box)";
-    try {
-      await readMp4Info(read, size);
-      return null;
-    } catch (e) {
-      if (e instanceof FetchError) return e.message;
-      throw e;
-    }
-  }
-  if (/\.m3u8?$/i.test(path)) {
-    if (size > MAX_PLAYLIST_BYTES) return `a playlist is read whole, and this one is larger than ${MAX_PLAYLIST_BYTES} bytes`;
-    const text = (await (await env.BUCKET.get(key))?.text()) ?? "";
-    const problem = playlistProblem(text);
-    return problem ? `not a valid HLS playlist: ${problem}` : null;
-  }
-  return null;
-}
