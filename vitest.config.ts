@@ -31,6 +31,8 @@ function workerProject(
             TEST_PROVIDER_URL: inject("testProviderUrl"),
             ADMIN_TOKEN: "test-admin-token",
             URL_SIGNING_KEY: "test-signing-key",
+            CREDENTIALS_KEY: "test-credentials-key",
+            FABRIC_TIMEOUT_S: "2",
             PUBLIC_BASE_URL: "http://tagger.test",
             ...(typeof vars === "function" ? vars(inject) : vars),
           },

@@ -3,7 +3,6 @@ import { MAX_OFFSET } from "../limits";
 
 /** Content ids: fabric ids (iq__…, hq__…, tqw__…) or ids registered through /contents. */
 export const QID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
-export const FABRIC_QID_PATTERN = /^(iq__|hq__|tqw__)[1-9A-HJ-NP-Za-km-z]+$/;
 
 export const qidParam = z
   .string()
@@ -38,7 +37,7 @@ export const PaginationMetaSchema = z
   .object({ total: z.number().int(), start: z.number().int(), limit: z.number().int().nullable(), count: z.number().int() })
   .openapi("PaginationMeta");
 
-export const errorResponses = (...statuses: Array<400 | 401 | 403 | 404 | 409 | 411 | 413 | 415 | 422 | 426 | 500>) =>
+export const errorResponses = (...statuses: Array<400 | 401 | 403 | 404 | 409 | 411 | 413 | 415 | 422 | 426 | 500 | 502 | 503>) =>
   Object.fromEntries(statuses.map((s) => [s, { description: "Error", content: { "application/json": { schema: ErrorSchema } } }]));
 
 export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) => ({

@@ -97,7 +97,7 @@ export async function authenticate(env: Env, header: string | undefined, query: 
         : dev
           ? readUnsignedToken(token.value)
           : verifySignedToken(token.value, Date.now() / 1000, maxTokenAge(env));
-      identity = { kind: "user", address: verified.address };
+      identity = { kind: "user", address: verified.address, bearer: token.value };
     } catch (e) {
       if (e instanceof TokenError) throw unauthorized(`Invalid token: ${e.message}`);
       throw unauthorized("Invalid token");

@@ -1,4 +1,4 @@
-import { forbidden } from "../errors";
+import { badRequest, forbidden } from "../errors";
 import type { Role } from "../db/tenants";
 
 /** Who is calling, as the verified token says: a user (by address) or the system administrator. */
@@ -7,6 +7,11 @@ export interface Identity {
   address: string;
   /** An API key's one tenant and role; users' roles come from their memberships. */
   keyRoles?: Map<string, Role>;
+  /**
+   * The user's own bearer token, for this request only: a start on fabric content asks the fabric
+   * whether it lets this user read the content. Never stored (jobs run on the tenant's credential).
+   */
+  bearer?: string;
 }
 
 /** The caller with their tenant roles. */
@@ -31,4 +36,16 @@ export function requireTenantAdmin(p: Principal, tenant: string): void {
 
 export function requireMember(p: Principal, tenant: string, what: string): void {
   if (!isMember(p, tenant)) throw forbidden(`You do not have access to ${what}`);
+}
+
+/** The tenant a new content belongs to: the one named (which the caller must be in), else the caller's only one. */
+export function chooseTenant(p: Principal, requested: string | undefined, field = "tenant"): string {
+  if (requested) {
+    if (!isMember(p, requested)) throw forbidden(`You are not a member of tenant ${requested}`);
+    return requested;
+  }
+  const mine = [...p.roles.keys()];
+  if (mine.length === 1) return mine[0]!;
+  if (mine.length === 0) throw forbidden(isSystem(p) ? "Name the tenant the content belongs to" : "You are not a member of any tenant");
+  throw badRequest(`You belong to several tenants (${mine.join(", ")}): name one in '${field}'`);
 }

@@ -7,4 +7,8 @@ export interface LiveSegmentInput {
   byterange?: { offset: number; length: number };
   init?: string;
   program_date_ms?: number;
+  /** The segment's media type when it is not MPEG-TS (fabric live segments are MP4). */
+  content_type?: string;
+  /** A self-contained file (an MP4): a part on its own, never concatenated with the next. */
+  whole?: boolean;
 }

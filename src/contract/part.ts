@@ -22,8 +22,15 @@ export const partRefSchema = z.object({
   byterange: byteRange.optional(),
   init: z.string().optional(),
   content_type: z.string(),
-  /** A live part made of several consecutive segments: their sources, in order (`source` is the first). */
-  concat: z.array(z.object({ source: z.string().min(1), byterange: byteRange.optional() })).optional(),
+  /**
+   * A live part made of several consecutive segments: their sources, in order (`source` is the
+   * first). A processor chunk of fabric content: the fabric parts it overlaps, with their times.
+   */
+  concat: z
+    .array(z.object({ source: z.string().min(1), byterange: byteRange.optional(), start_ms: z.number().optional(), duration_ms: z.number().nonnegative().optional() }))
+    .optional(),
+  /** `fabric`: the sources are read with the content tenant's fabric credential (never a user's token). */
+  auth: z.enum(["fabric"]).optional(),
   /** Live parts: media sequence numbers of the segments; `start_ms` is then wall-clock time (ms since the epoch). */
   live: z.object({ msns: z.array(z.number().int()), seen_at: z.number() }).optional(),
 });

@@ -20,6 +20,8 @@ export interface Content {
   streams: Record<string, StreamSpec>;
   assets: Record<string, AssetSpec>;
   part_duration_ms: number;
+  /** `fabric`: an Eluvio content whose streams and assets are read through its tenant's fabric (src/sources/fabric). */
+  origin: "registry" | "fabric";
   created_by: string;
   created_at: number;
   updated_at: number;

@@ -6,6 +6,10 @@ export const tenants = sqliteTable("tenants", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
   created_at: integer("created_at").notNull(),
+  fabric_url: text("fabric_url"),
+  /** Sealed (src/auth/secret-box.ts); never leaves the service. */
+  fabric_credential: text("fabric_credential"),
+  fabric_credential_at: integer("fabric_credential_at"),
 });
 
 export const members = sqliteTable(
@@ -26,6 +30,7 @@ export const contents = sqliteTable("contents", {
   streams: text("streams").notNull(),
   assets: text("assets").notNull(),
   part_duration_ms: integer("part_duration_ms").notNull(),
+  origin: text("origin", { enum: ["registry", "fabric"] }).notNull().default("registry"),
   created_by: text("created_by").notNull(),
   created_at: integer("created_at").notNull(),
   updated_at: integer("updated_at").notNull(),

@@ -41,3 +41,28 @@ export async function deleteMember(d: Db, tenantId: string, address: string): Pr
   const res = await d.delete(members).where(and(eq(members.tenant_id, tenantId), eq(members.address, address))).returning({ a: members.address });
   return res.length > 0;
 }
+
+/** The tenant's fabric settings as stored: its base URL and its sealed credential (never returned). */
+export async function fabricSettings(d: Db, id: string) {
+  return (
+    await d
+      .select({ fabric_url: tenants.fabric_url, fabric_credential: tenants.fabric_credential, fabric_credential_at: tenants.fabric_credential_at })
+      .from(tenants)
+      .where(eq(tenants.id, id))
+      .limit(1)
+  )[0];
+}
+
+export async function setFabricUrl(d: Db, id: string, url: string | null): Promise<void> {
+  await d.update(tenants).set({ fabric_url: url }).where(eq(tenants.id, id));
+}
+
+/** Stores (or, with null, removes) the tenant's sealed fabric credential. */
+export async function setFabricCredential(d: Db, id: string, sealed: string | null): Promise<boolean> {
+  const res = await d
+    .update(tenants)
+    .set({ fabric_credential: sealed, fabric_credential_at: sealed === null ? null : Date.now() })
+    .where(eq(tenants.id, id))
+    .returning({ id: tenants.id });
+  return res.length > 0;
+}

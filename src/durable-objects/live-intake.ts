@@ -103,7 +103,7 @@ export function formParts(pending: PendingSegment[], live: LiveState, stream: st
       ...(first.byterange ? { byterange: first.byterange } : {}),
       ...(g.length > 1 ? { concat: g.map((s) => ({ source: s.source, ...(s.byterange ? { byterange: s.byterange } : {}) })) } : {}),
       ...(first.init ? { init: first.init } : {}),
-      content_type: first.init ? "video/mp4" : "video/mp2t",
+      content_type: first.content_type ?? (first.init ? "video/mp4" : "video/mp2t"),
       live: { msns: g.map((s) => s.msn), seen_at: Math.max(...g.map((s) => s.seen_at)) },
     });
   }
@@ -125,9 +125,14 @@ export function groupSegments(pending: PendingSegment[], lengthMs: number, flush
       current = [];
       sum = 0;
     }
+    if (current.length > 0 && seg.whole) {
+      groups.push(current);
+      current = [];
+      sum = 0;
+    }
     current.push(seg);
     sum += seg.duration_ms;
-    if (sum >= lengthMs) {
+    if (sum >= lengthMs || seg.whole) {
       groups.push(current);
       current = [];
       sum = 0;

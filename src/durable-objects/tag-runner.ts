@@ -169,6 +169,12 @@ export class TagRunner extends RunnerCore {
     return job.init;
   }
 
+  /** The last live segment seen (its media sequence number), so a source read segment by segment asks for the next. */
+  async liveCursor(jobId: string): Promise<number | null> {
+    if (!this.store.jobIn(jobId, ACTIVE_STATUSES)) return null;
+    return this.live.get()?.last_msn ?? null;
+  }
+
   /**
    * What the live playlist holds now: the plan (live-plan.ts) says which segments are new and
    * which parts they form; parts an earlier run tagged are left out unless replace. Repeated or

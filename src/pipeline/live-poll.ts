@@ -7,10 +7,12 @@ import { listHls } from "../sources/hls";
 import { sourceOf } from "../sources/registry";
 import { FetchError } from "../sources/safe-fetch";
 import type { Outcome } from "./outcome";
+import { readFabricLive } from "../sources/fabric/live";
+import { asFetchError } from "../sources/fabric/as-fetch-error";
 
 /**
- * One look at a live job's playlist: the segments it lists go to the runner, which decides what
- * is new. A playlist that cannot be read is reported; the runner counts failures in a row.
+ * One look at a live job's playlist (or, for fabric content, its newest segments): the segments
+ * go to the runner, which decides what is new. A playlist that cannot be read is reported; the runner counts failures in a row.
  */
 export async function pollLive(env: Env, runner: RunnerStub, init: JobInit): Promise<Outcome> {
   const scope = init.params.scope;
@@ -21,6 +23,11 @@ export async function pollLive(env: Env, runner: RunnerStub, init: JobInit): Pro
   try {
     const content = await getContent(db(env), init.qid);
     if (!content) throw new FetchError(`Content ${init.qid} no longer exists`, false);
+    if (content.origin === "fabric") {
+      segments = await readFabricLive(env, content, scope.stream, scope.segment_length, await runner.liveCursor(init.job_id)).catch(asFetchError);
+      await runner.liveSegments(init.job_id, segments, scope.segment_length * 1000, false);
+      return { kind: "ack" };
+    }
     const spec = content.streams[scope.stream];
     if (!spec) throw new FetchError(`Stream ${scope.stream} not found in content ${init.qid}`, false);
     const listing = await listHls(env, sourceOf(content.qid, spec), init.model_type === "audio");

@@ -2,7 +2,10 @@ import type { PartRef } from "../contract/part";
 import type { JobInit } from "../contract/job";
 import type { ProviderRequest } from "../providers/types";
 import type { PartBytes } from "../providers/workers-ai/media";
-import { copyToR2, isR2, r2Key } from "../sources/bytes";
+import { copyToR2, isR2, r2Key, type ReadOptions } from "../sources/bytes";
+import { tenantFabricAccess } from "../sources/fabric/access";
+import { fabricTimeoutMs } from "../sources/fabric/client";
+import { asFetchError } from "../sources/fabric/as-fetch-error";
 import { signMediaUrl } from "../sources/media-url";
 import { checkDestination, OutboundUrlError } from "../net/outbound";
 import { FetchError } from "../sources/safe-fetch";
@@ -29,6 +32,8 @@ export interface PreparedMedia {
  */
 export async function preparePartMedia(env: Env, init: JobInit, part: PartRef): Promise<PreparedMedia> {
   const base = { content_type: part.content_type, start_ms: part.start_ms, duration_ms: part.duration_ms };
+  const read = part.auth === "fabric" ? await fabricRead(env, init) : {};
+  if (part.kind === "range" && part.auth === "fabric") return fabricChunk(env, init, part, read);
   if (part.kind === "range") {
     if (!isR2(part.source)) {
       // The provider fetches this URL itself: it passes the same address rule as our own fetches.
@@ -56,7 +61,32 @@ export async function preparePartMedia(env: Env, init: JobInit, part: PartRef): 
     // segments are only playable behind their init section.
     const segments = part.concat ?? [{ source: part.source, ...(part.byterange ? { byterange: part.byterange } : {}) }];
     const pieces = [...(part.init ? [{ source: part.init }] : []), ...segments.map((s) => ({ source: s.source, ...(s.byterange ? { range: s.byterange } : {}) }))];
-    await copyToR2(env, key, pieces, part.content_type);
+    await copyToR2(env, key, pieces, part.content_type, read);
   }
   return { media: { ...base, url: await signMediaUrl(env, key), kind }, bytes: { key, offset_ms: 0 } };
+}
+
+/** Fabric media is read with the content tenant's own credential (src/sources/fabric/access.ts). */
+async function fabricRead(env: Env, init: JobInit): Promise<ReadOptions> {
+  const access = await tenantFabricAccess(env, init.tenant_id).catch(asFetchError);
+  return { headers: { authorization: `Bearer ${access.token}` }, timeoutMs: fabricTimeoutMs(env) };
+}
+
+/**
+ * A processor chunk of fabric content: a processor fetches media itself, but fabric parts need
+ * the tenant's credential, which never leaves the service. So each part the chunk overlaps is
+ * copied to R2 (once, under the key the video scope uses too) and the provider gets a signed URL
+ * for each, in `media.pieces`.
+ */
+async function fabricChunk(env: Env, init: JobInit, part: PartRef, read: ReadOptions): Promise<PreparedMedia> {
+  const pieces = [];
+  for (const p of part.concat ?? [{ source: part.source, start_ms: part.start_ms, duration_ms: part.duration_ms }]) {
+    const start = p.start_ms ?? part.start_ms;
+    const duration = p.duration_ms ?? part.duration_ms;
+    const key = `${await mediaPrefix(init.qid, init.stream, p.source)}/${start}-${start + duration}`;
+    if (!(await env.BUCKET.head(key))) await copyToR2(env, key, [{ source: p.source }], part.content_type, read);
+    pieces.push({ url: await signMediaUrl(env, key), start_ms: start, duration_ms: duration });
+  }
+  const media = { content_type: part.content_type, start_ms: part.start_ms, duration_ms: part.duration_ms, url: pieces[0]!.url, kind: "range" as const, pieces };
+  return { media, bytes: null };
 }

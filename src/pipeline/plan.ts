@@ -3,7 +3,7 @@ import { runnerByName } from "../contract/runner";
 import { db } from "../db/client";
 import { getContent } from "../db/contents";
 import { targetTenantOf } from "../contract/job";
-import { planParts } from "../sources/registry";
+import { planContentParts } from "../sources/content-parts";
 import { FetchError } from "../sources/safe-fetch";
 import { uploadedParts } from "../tagstore/reports";
 import { createBatches } from "../tagstore/write";
@@ -29,7 +29,7 @@ export async function handlePlan(env: Env, m: PlanMessage): Promise<Outcome> {
   try {
     const content = await getContent(db(env), init.qid);
     if (!content) throw new FetchError(`Content ${init.qid} no longer exists`, false);
-    parts = (await planParts(env, content, init.params.scope, init.model_type)).parts;
+    parts = (await planContentParts(env, content, init.params.scope, init.model_type)).parts;
   } catch (e) {
     if (!(e instanceof FetchError)) throw e;
     const verdict = await runner.planFailed(m.job_id, `Failed to list parts of ${init.qid}: ${e.message}`, e.transient);

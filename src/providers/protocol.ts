@@ -14,6 +14,7 @@ export const providerRequestSchema = z.object({
       content_type: z.string(),
       start_ms: z.number().int().min(0),
       duration_ms: z.number().int().min(0),
+      pieces: z.array(z.object({ url: z.string().url(), start_ms: z.number().int().min(0), duration_ms: z.number().int().min(0) }).strict()).min(1).optional(),
     })
     .strict(),
   callback_url: z.string().url().optional(),

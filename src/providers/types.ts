@@ -40,6 +40,8 @@ export interface ProviderRequest {
     content_type: string;
     start_ms: number;
     duration_ms: number;
+    /** A processor chunk of fabric content: the media parts it overlaps, each at its own URL, in order. */
+    pieces?: Array<{ url: string; start_ms: number; duration_ms: number }>;
   };
   /** Where a provider that answers 202 posts the part's result later (single use, expiring). */
   callback_url?: string;

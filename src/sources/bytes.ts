@@ -100,14 +100,20 @@ function sliceStream(body: ReadableStream<Uint8Array>, offset: number, length: n
 }
 
 /** Opens a source (or a byte range of it) as a stream, without reading it. */
-export async function openSource(env: Env, source: string, range?: { offset: number; length: number }): Promise<OpenedSource> {
+/** How a source is read besides its address: headers (a credential) and how long to wait for an answer. */
+export interface ReadOptions {
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export async function openSource(env: Env, source: string, range?: { offset: number; length: number }, read: ReadOptions = {}): Promise<OpenedSource> {
   if (isR2(source)) {
     const obj = await env.BUCKET.get(r2Key(source), range ? { range: { offset: range.offset, length: range.length } } : undefined);
     if (!obj) throw new FetchError(`No uploaded file at ${r2Key(source)}`, false);
     return { body: obj.body, length: range ? Math.min(range.length, Math.max(0, obj.size - range.offset)) : obj.size };
   }
-  const headers: HeadersInit = range ? { range: `bytes=${range.offset}-${range.offset + range.length - 1}` } : {};
-  const res = await safeFetch(env, source, { headers });
+  const headers: Record<string, string> = { ...(read.headers ?? {}), ...(range ? { range: `bytes=${range.offset}-${range.offset + range.length - 1}` } : {}) };
+  const res = await safeFetch(env, source, { headers, ...(read.timeoutMs ? { timeoutMs: read.timeoutMs } : {}) });
   if (!res.body) return { body: new ReadableStream({ start: (c) => c.close() }), length: 0 };
   if (range && res.status !== 206) return { body: sliceStream(res.body, range.offset, range.length), length: range.length };
   const declared = Number(res.headers.get("content-length"));
@@ -153,8 +159,14 @@ export async function readSourceText(env: Env, source: string): Promise<string> 
  * Copies one or more sources, in order, into one R2 object. Streamed when every length is known
  * (R2 needs a length up front); otherwise buffered up to MAX_BUFFERED_MEDIA_BYTES.
  */
-export async function copyToR2(env: Env, key: string, pieces: Array<{ source: string; range?: { offset: number; length: number } }>, contentType: string): Promise<void> {
-  const opened = await Promise.all(pieces.map((p) => openSource(env, p.source, p.range)));
+export async function copyToR2(
+  env: Env,
+  key: string,
+  pieces: Array<{ source: string; range?: { offset: number; length: number } }>,
+  contentType: string,
+  read: ReadOptions = {},
+): Promise<void> {
+  const opened = await Promise.all(pieces.map((p) => openSource(env, p.source, p.range, read)));
   const meta = { httpMetadata: { contentType } };
   if (opened.every((o) => o.length !== null)) {
     const total = opened.reduce((n, o) => n + o.length!, 0);

@@ -56,12 +56,12 @@ async function mp4Duration(env: Env, key: string, kind: "video" | "audio"): Prom
   return mp4DurationMs(info, kind);
 }
 
-const imageType = (path: string) =>
+export const imageType = (path: string) =>
   ({ png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", webp: "image/webp", gif: "image/gif" })[path.split(".").pop()!.toLowerCase()] ??
   "application/octet-stream";
 
 /** A job's parts are bounded (MAX_PARTS_PER_JOB): say how to ask for fewer. */
-function checkPartCount(n: number, what: string): void {
+export function checkPartCount(n: number, what: string): void {
   if (n > MAX_PARTS_PER_JOB) {
     throw new FetchError(`${what} would make ${n} parts; a job may have at most ${MAX_PARTS_PER_JOB} (narrow start_time/end_time, or use longer parts)`, false);
   }

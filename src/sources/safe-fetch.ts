@@ -33,8 +33,10 @@ function connectionFailure(e: unknown): string {
  * fetch() that follows redirects by hand so that each hop passes the outbound-address rule, and
  * that classifies failures as transient (network, 5xx, 429) or permanent (other 4xx).
  */
-export async function safeFetch(env: Env, url: string, init: RequestInit = {}, maxRedirects = 5): Promise<Response> {
+export async function safeFetch(env: Env, url: string, init: RequestInit & { timeoutMs?: number } = {}, maxRedirects = 5): Promise<Response> {
   let current = url;
+  const { timeoutMs, ...request } = init;
+  let headers = new Headers(request.headers);
   for (let hop = 0; hop <= maxRedirects; hop++) {
     try {
       await checkDestination(env, current, hop === 0 ? "source" : "redirect");
@@ -43,16 +45,28 @@ export async function safeFetch(env: Env, url: string, init: RequestInit = {}, m
       throw e;
     }
     let res: Response;
+    // A source that stalls before answering (timeoutMs) fails like one that cannot be reached.
+    const abort = new AbortController();
+    const timer = timeoutMs ? setTimeout(() => abort.abort(), timeoutMs) : null;
     try {
-      res = await fetch(current, { ...init, redirect: "manual" });
+      res = await fetch(current, { ...request, headers, redirect: "manual", ...(timer ? { signal: abort.signal } : {}) });
     } catch (e) {
+      if (abort.signal.aborted) throw new FetchError(`Fetching ${current} failed: no answer within ${timeoutMs! / 1000} s`, true);
       throw new FetchError(`Fetching ${current} failed: ${connectionFailure(e)}`, true);
+    } finally {
+      if (timer) clearTimeout(timer);
     }
     if (res.status >= 300 && res.status < 400 && res.headers.get("location")) {
+      const from = current;
       try {
         current = new URL(res.headers.get("location")!, current).toString();
       } catch {
         throw new FetchError(`Fetching ${current} redirected to an invalid URL`, false);
+      }
+      // Credentials are for the origin they were given for, as browsers do: never sent on to another.
+      if (new URL(from).origin !== new URL(current).origin && headers.has("authorization")) {
+        headers = new Headers(headers);
+        headers.delete("authorization");
       }
       await res.body?.cancel();
       continue;

@@ -6,6 +6,7 @@ import { providerRequestSchema } from "../../src/providers/protocol";
 import { samplePath } from "../../reference-provider/sample";
 import { handleHostile } from "./hostile-origin";
 import { handleLive } from "./live-hls";
+import { handleFabric } from "./fake-fabric";
 
 function readAll(req: import("node:http").IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
@@ -52,6 +53,7 @@ export function startTestProvider(port = 0): Promise<{ server: Server; url: stri
     const path = virtual?.[2] ?? req.url ?? "";
     if (req.method === "GET" && path === "/stats") return send(200, load.get(name) ?? { now: 0, max: 0, calls: 0 });
     if (handleLive(req, res, path, () => readAll(req))) return;
+    if (handleFabric(req, res, path)) return;
     if (handleHostile(req, res, path, () => readAll(req))) return;
     // The sample content's files, as a media server would serve them.
     const file = /^\/files\/([\w.-]+)$/.exec(path);

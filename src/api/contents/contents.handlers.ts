@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../app-env";
 import { contentFor } from "../../auth/content-access";
 import { principalOf } from "../../auth/middleware";
-import { isMember, isSystem, type Principal } from "../../auth/principal";
+import { chooseTenant, isMember, isSystem, type Principal } from "../../auth/principal";
 import { db } from "../../db/client";
 import { activeModels, modelsRunOn } from "../../db/jobs";
 import { type Content, deleteContent, getContent, listContents, putContent } from "../../db/contents";
@@ -29,21 +29,12 @@ export const toContentJson = (c: Content) => ({
   streams: c.streams,
   assets: c.assets,
   part_duration: c.part_duration_ms / 1000,
+  origin: c.origin,
   created_by: c.created_by,
   created_at: isoTime(c.created_at),
   updated_at: isoTime(c.updated_at),
 });
 
-function chooseTenant(p: Principal, requested: string | undefined): string {
-  if (requested) {
-    if (!isMember(p, requested)) throw forbidden(`You are not a member of tenant ${requested}`);
-    return requested;
-  }
-  const mine = [...p.roles.keys()];
-  if (mine.length === 1) return mine[0]!;
-  if (mine.length === 0) throw forbidden(isSystem(p) ? "Name the tenant the content belongs to" : "You are not a member of any tenant");
-  throw badRequest(`You belong to several tenants (${mine.join(", ")}): name one in 'tenant'`);
-}
 
 export const putContentHandler: RouteHandler<typeof PutRoute, AppEnv> = async (c) => {
   const principal = await principalOf(c);
@@ -56,6 +47,7 @@ export const putContentHandler: RouteHandler<typeof PutRoute, AppEnv> = async (c
   const existing = await getContent(d, qid);
   if (existing && !isMember(principal, existing.tenant_id)) throw forbidden(`Content ${qid} belongs to another tenant`);
   if (existing && body.tenant && body.tenant !== existing.tenant_id) throw badRequest("A content cannot move to another tenant");
+  if (existing?.origin === "fabric") throw conflict(`Content ${qid} is read from the content fabric; it cannot also be registered here (delete it first)`);
   const tenant = existing?.tenant_id ?? chooseTenant(principal, body.tenant);
   if (!(await getTenant(d, tenant))) throw notFound(`Tenant ${tenant} not found`);
   for (const [name, s] of Object.entries(body.streams)) if (s.url) await checkSourceUrl(s.url, c.env, `streams.${name}.url`);
@@ -68,6 +60,7 @@ export const putContentHandler: RouteHandler<typeof PutRoute, AppEnv> = async (c
     streams: body.streams,
     assets: body.assets ?? {},
     part_duration_ms: Math.round(body.part_duration * 1000),
+    origin: "registry",
     created_by: existing?.created_by ?? principal.address,
     created_at: existing?.created_at ?? now,
     updated_at: now,
@@ -148,6 +141,8 @@ export const playContentHandler: RouteHandler<typeof PlayRoute, AppEnv> = async 
   const { stream } = c.req.valid("query");
   const spec = content.streams[stream];
   if (!spec) throw notFound(`Content ${content.qid} has no stream ${stream}`, "STREAM_NOT_FOUND");
+  // Fabric media needs a fabric token to play: the player reads it from the fabric itself.
+  if (content.origin === "fabric") throw new ApiError(409, "NOT_PLAYABLE", `Content ${content.qid} lives in the content fabric: play it from the fabric`);
   const source = sourceOf(content.qid, spec);
   const hls = /\.m3u8?(\?|$)/i.test(spec.url ?? spec.file ?? "");
   if (!isR2(source)) return c.json({ url: source, type: hls ? ("hls" as const) : ("mp4" as const) }, 200);

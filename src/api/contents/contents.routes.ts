@@ -13,7 +13,7 @@ export const putContent = createRoute({
   description: "Registers a content under an id of its tenant (201), or updates one the caller may write (200). Streams are HLS playlists (VOD or live) or progressive MP4s, by URL or by an uploaded file; assets are images. URLs must point at public addresses in production. Scope times elsewhere are seconds; tag times are milliseconds.",
   summary: "Register (or update) content to tag: HLS or MP4 streams, uploaded files, image assets",
   request: { params, query: z.object({ authorization: authQuery }).strict(), body: jsonBody(PutContentSchema) },
-  responses: { 200: jsonResponse(ContentSchema, "Updated"), 201: jsonResponse(ContentSchema, "Registered"), ...errorResponses(400, 401, 403) },
+  responses: { 200: jsonResponse(ContentSchema, "Updated"), 201: jsonResponse(ContentSchema, "Registered"), ...errorResponses(400, 401, 403, 404, 409) },
 });
 
 export const getContent = createRoute({

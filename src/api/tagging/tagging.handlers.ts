@@ -10,7 +10,7 @@ import { isMember, isSystem, isTenantAdmin } from "../../auth/principal";
 import type { TagArgs } from "../../contract/job";
 import { findModel } from "../../providers/catalog";
 import type { resumeJob as ResumeRoute, stopAll as StopAllRoute, stopModel as StopModelRoute, tag as TagRoute } from "./tagging.routes";
-import { checkLive } from "../../sources/liveness";
+import { contentToTag } from "./content-to-tag";
 import { launchJob, prepareJob } from "./start-job";
 import { requireReady } from "../../config/readiness";
 
@@ -20,10 +20,9 @@ export const startTaggingHandler: RouteHandler<typeof TagRoute, AppEnv> = async 
   const body = c.req.valid("json");
   if (body.jobs.length === 0) throw badRequest("Please specify at least one job to run.", "NO_JOBS");
   requireReady(c.env);
-  const content = await contentFor(c.env, principal, qid);
+  const { content, live } = await contentToTag(c.env, principal, qid, c.req.valid("query").tenant);
   // The whole request is validated before anything starts, so a bad job starts nothing.
   const inits = [];
-  const live = await checkLive(c.env, content);
   for (const job of body.jobs) inits.push(await prepareJob(c.env, principal, content, live, body.options, job));
   // Each job then starts on its own: its pair's runner decides, atomically, whether it may.
   const jobs = await Promise.all(inits.map((prepared) => launchJob(c.env, prepared)));
@@ -56,9 +55,9 @@ export const resumeJobHandler: RouteHandler<typeof ResumeRoute, AppEnv> = async 
   if (job.user !== p.address && !isSystem(p) && !isTenantAdmin(p, job.tenant_id)) throw forbidden(`Job ${job_id} belongs to another user: only they or an admin of its tenant may resume it`);
   if (job.status !== "cancelled" && job.status !== "failed") throw badRequest(`Job ${job_id} is ${job.status}; only cancelled or failed jobs can be resumed`, "JOB_NOT_RESUMABLE");
   requireReady(c.env);
-  const content = await contentFor(c.env, p, job.qid);
+  const { content, live } = await contentToTag(c.env, p, job.qid);
   const params = JSON.parse(job.params) as TagArgs;
   const options = { destination_qid: params.destination_qid, replace: false, max_fetch_retries: params.max_fetch_retries, scope: { ...params.scope } };
-  const prepared = await prepareJob(c.env, p, content, await checkLive(c.env, content), options, { model: job.model, model_params: params.run_config });
+  const prepared = await prepareJob(c.env, p, content, live, options, { model: job.model, model_params: params.run_config });
   return c.json(await launchJob(c.env, prepared), 200);
 };

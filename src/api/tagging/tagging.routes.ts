@@ -13,10 +13,19 @@ export const tag = createRoute({
   path: "/{qid}/tag",
   tags: ["tagging"],
   operationId: "tag",
-  description: "Starts one job per entry of `jobs`, each on its own: a pair (content, model) has at most one active job, and a request for a busy pair answers `started: false` with the running job's id in `running_job_id`. `options` (and each job's `overrides`) choose the scope, a destination, `replace` and retries. Scope times are seconds.",
+  description: "Starts one job per entry of `jobs`, each on its own. A content-fabric id (`iq__…`, `hq__…`, `tqw__…`) that is not registered is read through the tenant's fabric, which must let the caller read it (403 `FABRIC_FORBIDDEN` with the fabric's reason otherwise). Each job runs on its own: a pair (content, model) has at most one active job, and a request for a busy pair answers `started: false` with the running job's id in `running_job_id`. `options` (and each job's `overrides`) choose the scope, a destination, `replace` and retries. Scope times are seconds.",
   summary: "Tag content",
-  request: { params: z.object({ qid: qidParam }), query: ignoredExtras, body: jsonBody(StartJobsRequestSchema, "Tagging options") },
-  responses: { 200: jsonResponse(z.object({ jobs: z.array(StartStatusSchema) }).openapi("StartTaggingResponse"), "Success"), ...errorResponses(400, 401, 403, 404) },
+  request: {
+    params: z.object({ qid: qidParam }),
+    query: ignoredExtras.extend({
+      tenant: z.string().min(1).max(64).optional().openapi({ description: "For a content-fabric id not tagged here before: the tenant it is tagged for, when you are in several" }),
+    }),
+    body: jsonBody(StartJobsRequestSchema, "Tagging options"),
+  },
+  responses: {
+    200: jsonResponse(z.object({ jobs: z.array(StartStatusSchema) }).openapi("StartTaggingResponse"), "Success"),
+    ...errorResponses(400, 401, 403, 404, 422, 502, 503),
+  },
 });
 
 export const stopAll = createRoute({
@@ -50,7 +59,7 @@ export const resumeJob = createRoute({
   description:
     "Starts a new job for the same content and model with the same parameters and `replace: false`, so only the parts not yet tagged run. Answers the contract's StartStatus; `started: false` while the pair has an active job. Your own jobs, or any job of a tenant you administer.",
   request: { params: z.object({ job_id: z.string().min(1).max(64) }), query: ignoredExtras },
-  responses: { 200: jsonResponse(StartStatusSchema, "The new job"), ...errorResponses(400, 401, 403, 404) },
+  responses: { 200: jsonResponse(StartStatusSchema, "The new job"), ...errorResponses(400, 401, 403, 404, 422, 502, 503) },
 });
 
 /** The contract's words for a start body of the wrong shape (e.g. the legacy {"features": …} form). */
