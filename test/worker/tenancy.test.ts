@@ -24,7 +24,7 @@ describe("tenants and isolation", () => {
     await expectError(await call("PUT", `/tenants/acme/members/${BOB}`, { token: devToken(CAROL), body: { role: "member" } }), 403);
     await expectError(await call("PUT", `/tenants/acme/members/${BOB}`, { token: devToken(ALICE), body: { role: "owner" } }), 400, "VALIDATION_ERROR", /role/);
     const list = await json<ApiBody>(await call("GET", "/tenants/acme/members", { token: devToken(CAROL) }), 200);
-    expect(list).toEqual({ tenant: { id: "acme", name: "ACME" }, members: [{ address: ALICE, role: "admin" }, { address: CAROL, role: "member" }] });
+    expect(list).toEqual({ tenant: { id: "acme", name: "ACME", fabric_url: null, fabric_credential: { set: false, updated_at: null } }, members: [{ address: ALICE, role: "admin" }, { address: CAROL, role: "member" }] });
     await expectError(await call("GET", "/tenants/acme/members", { token: devToken(BOB) }), 403);
     expect((await call("DELETE", `/tenants/acme/members/${CAROL}`, { token: devToken(ALICE) })).status).toBe(204);
     await expectError(await call("DELETE", `/tenants/acme/members/${CAROL}`, { token: devToken(ALICE) }), 404);
