@@ -56,7 +56,7 @@ describe("contract: every route through a validating proxy", () => {
     dir = mkdtempSync(join(tmpdir(), "tagger-contract-"));
     migrateLocal(join(dir, "state"));
     provider = await startReferenceProviderProcess(await freePort());
-    api = await startLocalService({ port: await freePort(), persistTo: join(dir, "state"), vars: { REFERENCE_PROVIDER_URL: provider.url, URL_SIGNING_KEY: "contract-signing-key", ADMIN_TOKEN: ADMIN } });
+    api = await startLocalService({ port: await freePort(), persistTo: join(dir, "state"), vars: { REFERENCE_PROVIDER_URL: provider.url, URL_SIGNING_KEY: "contract-signing-key", ADMIN_TOKEN: ADMIN, CREDENTIALS_KEY: "contract-credentials-key" } });
     await registerDemo(api.url);
     const doc = join(dir, "openapi.json");
     writeFileSync(doc, await (await fetch(`${api.url}/openapi.json`)).text());
@@ -91,6 +91,15 @@ describe("contract: every route through a validating proxy", () => {
     const { id } = (await key.json()) as { id: string };
     expect((await through("GET", "/tenants/contract/api-keys", { admin: true })).status).toBe(200);
     expect((await through("DELETE", `/tenants/contract/api-keys/${id}`, { admin: true })).status).toBe(204);
+    // The tenant's content fabric and its credential (set, never shown, removed).
+    expect((await through("PUT", "/tenants/contract", { admin: true, body: { name: "Contract", fabric_url: "https://fabric.example.com" } })).status).toBe(200);
+    expect((await through("PUT", "/tenants/contract", { admin: true, body: { name: "Contract", fabric_url: "ftp://x" }, bad: true })).status).toBe(400);
+    expect((await through("PUT", "/tenants/contract/fabric-credential", { admin: true, body: { token: "service-token" } })).status).toBe(200);
+    expect((await through("PUT", "/tenants/contract/fabric-credential", { admin: true, body: { token: 5 }, bad: true })).status).toBe(400);
+    expect((await through("DELETE", "/tenants/contract/fabric-credential", { admin: true })).status).toBe(204);
+    expect((await through("DELETE", "/tenants/contract/fabric-credential", { admin: true, bad: true })).status).toBe(404);
+    // A content-fabric id of a tenant without a fabric: refused before any fabric is asked.
+    expect((await through("POST", "/iq__2ContractNoFabric/tag", { body: { jobs: [{ model: "shot" }] }, bad: true })).status).toBe(400);
     // Contents.
     expect((await through("PUT", "/contents/contract-c", { body: { title: "C", streams: { video: { url: "https://media.example.com/c.mp4" } } } })).status).toBe(201);
     expect((await through("PUT", "/contents/contract-c", { body: { title: 5 }, bad: true })).status).toBe(400);

@@ -59,6 +59,19 @@ describe("the private-address rule, production configuration", () => {
     }
   });
 
+  it("refuses every form as a tenant's content fabric, and never calls a fabric set before the rule", async () => {
+    await setupTenant("addr-fab");
+    for (const url of REFUSED) {
+      const err = await expectError(await call("PUT", "/tenants/addr-fab", { token: ADMIN, body: { name: "x", fabric_url: url } }), 400);
+      expect(err.code, url).toMatch(/^(PRIVATE_ADDRESS|INVALID_URL)$/);
+    }
+    // A fabric URL stored before (or pointed by DNS later at a private address) is checked again on every call.
+    const { token } = await setupTenant("addr-fab2");
+    await env.DB.prepare("UPDATE tenants SET fabric_url = ? WHERE id = 'addr-fab2'").bind(`http://127.0.0.1:${P}/fabric`).run();
+    await json(await call("PUT", "/tenants/addr-fab2/fabric-credential", { token: ADMIN, body: { token: "service" } }), 200);
+    await expectError(await call("POST", "/iq__2PrivateFabric/tag", { token, body: { jobs: [{ model: "shot" }] } }), 400, "FABRIC_NOT_CONFIGURED", /Refusing the fabric/);
+  });
+
   it("checks every fetch and every redirect hop, and a refused URL is never requested", async () => {
     for (const url of [`http://[::ffff:127.0.0.1]:${P}/files/demo.mp4`, `http://127.0.0.1:${P}/files/demo.mp4`, "http://mixed.example.com/files/demo.mp4"]) {
       await expect(safeFetch(env, url)).rejects.toThrow(FetchError);
