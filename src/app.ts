@@ -15,6 +15,7 @@ import { apiKeysRouter } from "./api/api-keys/api-keys.index";
 import { callbacksRouter } from "./api/callbacks/callbacks.index";
 import { contentsRouter } from "./api/contents/contents.index";
 import { feedsRouter } from "./api/feeds/feeds.index";
+import { gatewayRouter } from "./api/gateway/gateway.index";
 import { mediaRouter } from "./api/media/media.index";
 import { modelsRouter } from "./api/models/models.index";
 import { providersRouter } from "./api/providers/providers.index";
@@ -26,7 +27,7 @@ import { tenantsRouter } from "./api/tenants/tenants.index";
 const errorBody = (code: string, message: string) => ({ error: { code, message } });
 
 /** Route groups in matching order where patterns overlap: literal prefixes before /{qid}/…. */
-const ROUTERS = [modelsRouter, tenantsRouter, apiKeysRouter, contentsRouter, mediaRouter, callbacksRouter, providersRouter, feedsRouter, statusRouter, taggingRouter, tagsRouter];
+const ROUTERS = [gatewayRouter, modelsRouter, tenantsRouter, apiKeysRouter, contentsRouter, mediaRouter, callbacksRouter, providersRouter, feedsRouter, statusRouter, taggingRouter, tagsRouter];
 
 export function buildApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

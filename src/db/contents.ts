@@ -1,4 +1,4 @@
-import { asc, desc, count, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, count, eq, inArray, ne } from "drizzle-orm";
 import type { Db } from "./client";
 import { contents, type ContentRow } from "./schema";
 
@@ -21,7 +21,7 @@ export interface Content {
   assets: Record<string, AssetSpec>;
   part_duration_ms: number;
   /** `fabric`: an Eluvio content whose streams and assets are read through its tenant's fabric (src/sources/fabric). */
-  origin: "registry" | "fabric";
+  origin: "registry" | "fabric" | "gateway";
   created_by: string;
   created_at: number;
   updated_at: number;
@@ -59,7 +59,9 @@ export const CONTENT_SORTS = ["qid", "-qid", "title", "-title", "created_at", "-
 export type ContentSort = (typeof CONTENT_SORTS)[number];
 
 export async function listContents(d: Db, tenantIds: string[] | null, start: number, limit: number, sort: ContentSort = "qid") {
-  const where = tenantIds === null ? undefined : inArray(contents.tenant_id, tenantIds.length ? tenantIds : ["\u0000"]);
+  // The AI Gateway's hidden contents (gw-<job id>) are reached through their gateway job, not listed.
+  const visible = ne(contents.origin, "gateway");
+  const where = tenantIds === null ? visible : and(visible, inArray(contents.tenant_id, tenantIds.length ? tenantIds : ["\u0000"]));
   const column = { qid: contents.qid, title: contents.title, created_at: contents.created_at }[sort.replace(/^-/, "") as "qid"];
   const order = sort.startsWith("-") ? [desc(column), desc(contents.qid)] : [asc(column), asc(contents.qid)];
   const [rows, total] = await Promise.all([

@@ -30,7 +30,7 @@ export const contents = sqliteTable("contents", {
   streams: text("streams").notNull(),
   assets: text("assets").notNull(),
   part_duration_ms: integer("part_duration_ms").notNull(),
-  origin: text("origin", { enum: ["registry", "fabric"] }).notNull().default("registry"),
+  origin: text("origin", { enum: ["registry", "fabric", "gateway"] }).notNull().default("registry"),
   created_by: text("created_by").notNull(),
   created_at: integer("created_at").notNull(),
   updated_at: integer("updated_at").notNull(),
@@ -142,3 +142,21 @@ export const apiKeys = sqliteTable(
   (t) => [index("api_keys_by_tenant").on(t.tenant_id, t.created_at)],
 );
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+export const gatewayJobs = sqliteTable("gateway_jobs", {
+  id: text("id").primaryKey(),
+  tenant_id: text("tenant_id").notNull(),
+  type: text("type", { enum: ["transcription-job", "translation-job", "video-analysis-job"] }).notNull(),
+  created_by: text("created_by").notNull(),
+  provider: text("provider").notNull(),
+  input: text("input").notNull(),
+  options: text("options").notNull(),
+  webhook_url: text("webhook_url"),
+  /** Sealed (src/auth/secret-box.ts): clients put credentials in them. */
+  webhook_headers: text("webhook_headers"),
+  meta_client: text("meta_client"),
+  content_qid: text("content_qid").notNull(),
+  engine_jobs: text("engine_jobs").notNull(),
+  created_at: integer("created_at").notNull(),
+});
+export type GatewayJobRow = typeof gatewayJobs.$inferSelect;

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runFfmpeg } from "../../reference-provider/ffmpeg";
 import { DEMO, samplePath } from "../../reference-provider/sample";
 import { freePort, type LocalService, migrateLocal, startLocalService, startReferenceProviderProcess } from "../../scripts/lib/local-service";
-import { DEV_ADDRESS } from "../../src/auth/principal";
 import { type FakeFabric, liveMeta, startFakeFabric, vodMeta } from "../support/fake-fabric";
 
 interface Tag {
@@ -16,6 +15,8 @@ interface Tag {
 }
 
 const ADMIN = "e2e-admin-token";
+/** The development user (DEV_ADDRESS of src/auth/principal.ts, which the Node-side checks cannot import). */
+const DEV_ADDRESS = "0xde70000000000000000000000000000000000001";
 const CREDENTIAL = "e2e-tenant-fabric-credential";
 /** The development user's token (AUTH_MODE=dev reads `PAYLOAD.` unsigned): shown to the fabric at start. */
 const USER_TOKEN = `${Buffer.from(JSON.stringify({ qspace_id: "ispc", addr: DEV_ADDRESS })).toString("base64")}.`;

@@ -36,7 +36,7 @@ export const ContentSchema = z
     streams: z.record(z.string(), z.object({ url: z.string().optional(), file: z.string().optional(), language: z.string().optional(), channels: z.number().optional() })),
     assets: z.record(z.string(), z.object({ url: z.string().optional(), file: z.string().optional() })),
     part_duration: z.number(),
-    origin: z.enum(["registry", "fabric"]).openapi({ description: "`fabric`: read from the tenant's content fabric when a job starts (streams and assets are then listed by name only)" }),
+    origin: z.enum(["registry", "fabric", "gateway"]).openapi({ description: "`fabric`: read from the tenant's content fabric when a job starts (streams and assets are then listed by name only)" }),
     created_by: z.string(),
     created_at: z.string(),
     updated_at: z.string(),

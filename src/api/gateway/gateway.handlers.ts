@@ -1,0 +1,132 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { AppEnv } from "../../app-env";
+import { principalOf } from "../../auth/middleware";
+import { chooseTenant, isMember } from "../../auth/principal";
+import { seal } from "../../auth/secret-box";
+import { requireReady } from "../../config/readiness";
+import { db } from "../../db/client";
+import { putContent } from "../../db/contents";
+import { gatewayJobOf, insertGatewayJob, type GatewayJobRow } from "../../db/gateway-jobs";
+import { getJob } from "../../db/jobs";
+import type { JobRow } from "../../db/schema";
+import { ApiError, badRequest, notFound } from "../../errors";
+import { gatewayProviderName, transcriptionResource, transcriptionResult, type TranscriptionOptions } from "../../gateway/resource";
+import { groupState } from "../../gateway/status";
+import { readTranscript, subtitles } from "../../gateway/transcript";
+import { checkDestination, OutboundUrlError } from "../../net/outbound";
+import { findModel, unavailableReason } from "../../providers/catalog";
+import { providersOf } from "../../providers/identity";
+import { launchJob, prepareJob } from "../tagging/start-job";
+import type { createTranscription as CreateRoute, getTranscription as GetRoute, getTranscriptionResult as ResultRoute } from "./gateway.routes";
+
+const unsupported = (message: string) => new ApiError(400, "UNSUPPORTED_FEATURE", message);
+
+/** Gateway URLs (media and webhooks) obey the outbound-address rule, with the seed's error code. */
+async function checkGatewayUrl(env: Env, url: string, field: string): Promise<void> {
+  try {
+    await checkDestination(env, url, field);
+  } catch (e) {
+    if (e instanceof OutboundUrlError) throw new ApiError(400, "SOURCE_URL_FORBIDDEN", e.message);
+    throw e;
+  }
+}
+
+/** A transcription's engine model: `asr` (speech to text), if this deployment can run it. */
+async function speechModel(env: Env, requestedProvider: string | undefined) {
+  const model = await findModel(env, db(env), "asr");
+  if (!model) throw unsupported("speech_to_text: this deployment has no speech-to-text model (asr)");
+  const reason = unavailableReason(env, model);
+  if (reason) throw unsupported(`speech_to_text is not available in this deployment: ${reason}`);
+  const names = providersOf(model).map(gatewayProviderName);
+  if (requestedProvider && requestedProvider !== "auto" && !names.includes(requestedProvider)) {
+    throw new ApiError(400, "UNKNOWN_PROVIDER", `Provider ${requestedProvider} does not serve speech_to_text here; these do: ${names.join(", ")}`);
+  }
+  return { model, provider: requestedProvider && requestedProvider !== "auto" ? requestedProvider : names[0]! };
+}
+
+/**
+ * POST /v1/transcriptions: the media becomes a hidden content of the caller's tenant
+ * (`gw-<id>`, not listed in /contents) and the speech-to-text model runs over it as an engine
+ * job. The gateway job is that group; its status is read from the engine job.
+ */
+export const createTranscriptionHandler: RouteHandler<typeof CreateRoute, AppEnv> = async (c) => {
+  const p = await principalOf(c);
+  requireReady(c.env);
+  const { attributes: a, meta } = c.req.valid("json").data;
+  const tenant = chooseTenant(p, c.req.valid("header")["x-tenant-id"], "X-Tenant-Id");
+  await checkGatewayUrl(c.env, a.input.url, "data.attributes.input.url");
+  if (a.webhook) await checkGatewayUrl(c.env, a.webhook.url, "data.attributes.webhook.url");
+  if (a.options.diarization) throw unsupported("diarization: no provider of this deployment offers speaker diarization");
+  if (a.input.type === "video" && (a.input.audio_track ?? 0) > 0) throw unsupported("audio_track: only the first audio track (0) can be transcribed here");
+  if (meta?.client && JSON.stringify(meta.client).length > 16 * 1024) throw badRequest("data.meta.client is larger than 16 KiB as JSON", "VALIDATION_ERROR");
+  const { provider } = await speechModel(c.env, a.provider);
+
+  const id = crypto.randomUUID();
+  const now = Date.now();
+  const content = {
+    qid: `gw-${id}`,
+    tenant_id: tenant,
+    title: `Transcription ${id}`,
+    streams: { audio: { url: a.input.url } },
+    assets: {},
+    part_duration_ms: 60_000,
+    origin: "gateway" as const,
+    created_by: p.address,
+    created_at: now,
+    updated_at: now,
+  };
+  const options: TranscriptionOptions = a.options;
+  const language = options.language === "auto" ? null : options.language.slice(0, 2).toLowerCase();
+  const prepared = await prepareJob(c.env, p, content, { live: false, unreadable: null }, undefined, { model: "asr", model_params: language ? { language } : {} });
+  const sealedHeaders = a.webhook?.headers && Object.keys(a.webhook.headers).length ? await seal(c.env, tenant, JSON.stringify(a.webhook.headers)) : null;
+  await putContent(db(c.env), content);
+  const started = await launchJob(c.env, prepared);
+  if (!started.started) throw new ApiError(503, "NOT_STARTED", started.error ?? started.message);
+  const row: GatewayJobRow = {
+    id,
+    tenant_id: tenant,
+    type: "transcription-job",
+    created_by: p.address,
+    provider,
+    input: JSON.stringify(a.input),
+    options: JSON.stringify(options),
+    webhook_url: a.webhook?.url ?? null,
+    webhook_headers: sealedHeaders,
+    meta_client: meta?.client ? JSON.stringify(meta.client) : null,
+    content_qid: content.qid,
+    engine_jobs: JSON.stringify([{ feature: "speech_to_text", model: "asr", job_id: started.job_id }]),
+    created_at: now,
+  };
+  await insertGatewayJob(db(c.env), row);
+  c.header("Location", `/v1/transcriptions/${id}`);
+  return c.json(await transcriptionResource(c.env, row, groupState([])), 202);
+};
+
+/** The caller's tenant's job, with its engine jobs; another tenant's job is 404 like an unknown one. */
+async function transcriptionOf(env: Env, p: Awaited<ReturnType<typeof principalOf>>, id: string) {
+  const row = await gatewayJobOf(db(env), id, "transcription-job");
+  if (!row || !isMember(p, row.tenant_id)) throw notFound(`Transcription job ${id} not found`);
+  const engine = JSON.parse(row.engine_jobs) as Array<{ job_id: string }>;
+  const rows = (await Promise.all(engine.map((e) => getJob(db(env), e.job_id)))).filter((r): r is JobRow => r !== undefined);
+  return { row, state: groupState(rows), options: JSON.parse(row.options) as TranscriptionOptions };
+}
+
+export const getTranscriptionHandler: RouteHandler<typeof GetRoute, AppEnv> = async (c) => {
+  const { row, state, options } = await transcriptionOf(c.env, await principalOf(c), c.req.valid("param").id);
+  const result = state.status === "completed" ? transcriptionResult(options, await readTranscript(c.env, { tenant: row.tenant_id, qid: row.content_qid })) : undefined;
+  return c.json(await transcriptionResource(c.env, row, state, result), 200);
+};
+
+export const getTranscriptionResultHandler: RouteHandler<typeof ResultRoute, AppEnv> = async (c) => {
+  const { row, state, options } = await transcriptionOf(c.env, await principalOf(c), c.req.valid("param").id);
+  if (state.status === "failed") throw notFound(`Transcription job ${row.id} failed: ${state.error?.message ?? "no result"}`, "JOB_FAILED");
+  if (state.status !== "completed") {
+    c.header("Retry-After", "5");
+    throw notFound(`The result of transcription job ${row.id} is not ready (status ${state.status}, progress ${state.progress})`, "RESULT_NOT_READY");
+  }
+  const format = c.req.valid("query").format ?? options.format;
+  const transcript = await readTranscript(c.env, { tenant: row.tenant_id, qid: row.content_qid });
+  if (format === "json") return c.json(transcriptionResult({ ...options, format }, transcript), 200);
+  c.header("Content-Disposition", `inline; filename="${row.id}.${format}"`);
+  return c.body(subtitles(transcript.segments, format), 200, { "content-type": `text/${format}; charset=utf-8` });
+};

@@ -1,0 +1,100 @@
+import { z } from "@hono/zod-openapi";
+
+/*
+ * The AI Gateway's JSON:API-style bodies (seed 003, docs/gateway.md): `{"data": {type,
+ * attributes, meta}}`, strict (an unknown key is a 400 naming it), `meta.client` kept verbatim.
+ */
+
+const priority = z.enum(["low", "standard", "high"]).openapi({ description: "`high` work is dispatched first when providers are busy" });
+
+const webhook = z
+  .object({
+    url: z.string().url().max(4096),
+    headers: z.record(z.string().min(1).max(256), z.string().max(4096)).optional(),
+  })
+  .strict()
+  .openapi({ description: "Where lifecycle events are posted; header values are stored sealed and shown as `***`" });
+
+const meta = z
+  .object({
+    client: z.record(z.string(), z.unknown()).optional().openapi({ description: "Returned unchanged in every response and webhook" }),
+    system: z.unknown().optional().openapi({ description: "Ignored in requests (the seed's own samples send it)" }),
+  })
+  .strict();
+
+export const TranscriptionCreateSchema = z
+  .object({
+    data: z
+      .object({
+        type: z.literal("transcription-job"),
+        attributes: z
+          .object({
+            input: z
+              .object({
+                type: z.enum(["video", "audio"]),
+                url: z.string().url().max(4096),
+                audio_track: z.number().int().min(0).max(63).optional(),
+              })
+              .strict(),
+            options: z
+              .object({
+                language: z
+                  .string()
+                  .regex(/^(auto|[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*)$/, "must be a BCP 47 language code or auto")
+                  .default("auto"),
+                timestamps: z.boolean().default(true),
+                format: z.enum(["srt", "vtt", "json"]).default("json"),
+                diarization: z.boolean().default(false),
+                priority: priority.default("standard"),
+              })
+              .strict()
+              .prefault({}),
+            webhook: webhook.optional(),
+            provider: z.string().min(1).max(100).optional(),
+          })
+          .strict(),
+        meta: meta.optional(),
+      })
+      .strict(),
+  })
+  .strict()
+  .openapi("TranscriptionCreateRequest");
+
+export type TranscriptionCreate = z.infer<typeof TranscriptionCreateSchema>;
+
+const error = z.object({ code: z.string(), message: z.string() });
+const segment = z.object({ start: z.number(), end: z.number(), text: z.string(), confidence: z.number().optional() });
+
+export const TranscriptionResultSchema = z
+  .object({
+    format: z.enum(["srt", "vtt", "json"]),
+    duration: z.number().openapi({ description: "Seconds of media transcribed (to the end of the last segment)" }),
+    language: z.string(),
+    segments: z.array(segment).optional().openapi({ description: "Present when timestamps was enabled" }),
+    text: z.string(),
+  })
+  .openapi("TranscriptionResult");
+
+export const TranscriptionJobSchema = z
+  .object({
+    data: z.object({
+      id: z.string().uuid(),
+      type: z.literal("transcription-job"),
+      attributes: z.object({
+        provider: z.string(),
+        status: z.enum(["pending", "processing", "completed", "failed"]),
+        progress: z.number().int().min(0).max(100),
+        error: error.optional(),
+        created_at: z.string(),
+        processed_at: z.string().optional(),
+        completed_at: z.string().optional(),
+        input: z.record(z.string(), z.unknown()),
+        options: z.record(z.string(), z.unknown()),
+        webhook: z.object({ url: z.string(), headers: z.record(z.string(), z.string()).optional() }).optional(),
+        result: TranscriptionResultSchema.optional(),
+      }),
+      meta: z.object({ client: z.record(z.string(), z.unknown()).optional() }),
+      links: z.object({ self: z.string(), result: z.string() }),
+    }),
+  })
+  .openapi("TranscriptionJob");

@@ -1,0 +1,63 @@
+import { open } from "../auth/secret-box";
+import type { GatewayJobRow } from "../db/gateway-jobs";
+import { isoTime } from "../jobs/time";
+import type { ProviderConfig } from "../contract/provider-config";
+import type { GroupState } from "./status";
+import type { Transcript } from "./transcript";
+
+/** A provider as the gateway names it: its own name, else its kind (`workers-ai`) or URL. */
+export const gatewayProviderName = (p: ProviderConfig) => p.name ?? (p.kind === "workers-ai" ? "workers-ai" : p.url.replace(/\/+$/, ""));
+
+export interface TranscriptionOptions {
+  language: string;
+  timestamps: boolean;
+  format: "json" | "srt" | "vtt";
+  diarization: boolean;
+  priority: "low" | "standard" | "high";
+}
+
+/** The seed's Result of a transcription, assembled from the tag store. */
+export function transcriptionResult(options: TranscriptionOptions, t: Transcript) {
+  return {
+    format: options.format,
+    duration: Math.round(t.end_ms) / 1000,
+    language: options.language !== "auto" ? options.language : (t.language ?? "und"),
+    ...(options.timestamps ? { segments: t.segments } : {}),
+    text: t.text,
+  };
+}
+
+/** Webhook headers are shown by name only: their values (often credentials) never come back. */
+async function redactedWebhook(env: Env, row: GatewayJobRow) {
+  if (!row.webhook_url) return undefined;
+  const opened = row.webhook_headers ? await open(env, row.tenant_id, row.webhook_headers) : null;
+  const names = opened ? Object.keys(JSON.parse(opened) as Record<string, string>) : [];
+  return { url: row.webhook_url, ...(names.length ? { headers: Object.fromEntries(names.map((n) => [n, "***"])) } : {}) };
+}
+
+/** The job resource of the seed's envelope: `{data: {id, type, attributes, meta, links}}`; absent keys, never null. */
+export async function transcriptionResource(env: Env, row: GatewayJobRow, state: GroupState, result?: ReturnType<typeof transcriptionResult>) {
+  const webhook = await redactedWebhook(env, row);
+  const path = `/v1/transcriptions/${row.id}`;
+  return {
+    data: {
+      id: row.id,
+      type: "transcription-job" as const,
+      attributes: {
+        provider: row.provider,
+        status: state.status,
+        progress: state.progress,
+        ...(state.error ? { error: state.error } : {}),
+        created_at: isoTime(row.created_at),
+        ...(state.processed_at !== null ? { processed_at: isoTime(state.processed_at) } : {}),
+        ...(state.completed_at !== null && (state.status === "completed" || state.status === "failed") ? { completed_at: isoTime(state.completed_at) } : {}),
+        input: JSON.parse(row.input) as Record<string, unknown>,
+        options: JSON.parse(row.options) as Record<string, unknown>,
+        ...(webhook ? { webhook } : {}),
+        ...(result ? { result } : {}),
+      },
+      meta: row.meta_client ? { client: JSON.parse(row.meta_client) as Record<string, unknown> } : {},
+      links: { self: path, result: `${path}/result` },
+    },
+  };
+}
