@@ -16,6 +16,7 @@ import { callbacksRouter } from "./api/callbacks/callbacks.index";
 import { contentsRouter } from "./api/contents/contents.index";
 import { feedsRouter } from "./api/feeds/feeds.index";
 import { gatewayRouter } from "./api/gateway/gateway.index";
+import { oauthRouter } from "./api/oauth/oauth.index";
 import { mediaRouter } from "./api/media/media.index";
 import { modelsRouter } from "./api/models/models.index";
 import { providersRouter } from "./api/providers/providers.index";
@@ -27,7 +28,7 @@ import { tenantsRouter } from "./api/tenants/tenants.index";
 const errorBody = (code: string, message: string) => ({ error: { code, message } });
 
 /** Route groups in matching order where patterns overlap: literal prefixes before /{qid}/…. */
-const ROUTERS = [gatewayRouter, modelsRouter, tenantsRouter, apiKeysRouter, contentsRouter, mediaRouter, callbacksRouter, providersRouter, feedsRouter, statusRouter, taggingRouter, tagsRouter];
+const ROUTERS = [oauthRouter, gatewayRouter, modelsRouter, tenantsRouter, apiKeysRouter, contentsRouter, mediaRouter, callbacksRouter, providersRouter, feedsRouter, statusRouter, taggingRouter, tagsRouter];
 
 export function buildApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -79,10 +80,15 @@ export function buildApp() {
       license: { name: "Proprietary" },
     },
     servers: [{ url: new URL(c.req.url).origin, description: "This deployment" }],
-    security: [{ bearer: [] as string[] }, { basic: [] as string[] }] as Array<Record<string, string[]>>,
+    security: [{ bearer: [] as string[] }, { basic: [] as string[] }, { oauth2ClientCredentials: [] as string[] }] as Array<Record<string, string[]>>,
   }));
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", description: "A signed token (or, locally, an unsigned one); ?authorization= works too" });
+  app.openAPIRegistry.registerComponent("securitySchemes", "oauth2ClientCredentials", {
+    type: "oauth2",
+    description: "The AI Gateway's scheme: an API key as the OAuth2 client (POST /oauth/token) for a bearer access token",
+    flows: { clientCredentials: { tokenUrl: "/oauth/token", scopes: {} } },
+  });
   app.openAPIRegistry.registerComponent("securitySchemes", "basic", { type: "http", scheme: "basic", description: "An API key: its id and secret (POST /tenants/{tenant_id}/api-keys)" });
 
   const routes = collectRoutes(app);

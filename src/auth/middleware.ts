@@ -8,6 +8,7 @@ import { apiKeyAddress, BasicAuthError, hashSecret, parseBasic, sameDigest } fro
 import { DEV_ADDRESS, DEV_TENANT, type Identity, type Principal } from "./principal";
 import { isFabricToken, verifyFabricToken } from "./fabric-token";
 import { readUnsignedToken, TokenError, verifySignedToken } from "./token";
+import { looksLikeJwt, verifyAccessToken } from "./oauth-token";
 
 /** `Authorization: Bearer X` or `?authorization=X`. */
 export function tokenOf(authHeader: string | undefined, queryToken: string | undefined): { scheme: string; value: string; inQuery: boolean } | null {
@@ -45,6 +46,20 @@ async function apiKeyIdentity(env: Env, value: string): Promise<Identity> {
   }
   const key = await activeApiKey(db(env), creds.id);
   if (!key || !sameDigest(hashSecret(creds.secret), key.secret_hash)) throw unauthorized("Unknown or revoked API key, or wrong secret");
+  return { kind: "user", address: apiKeyAddress(key.id), keyRoles: new Map([[key.tenant_id, key.role]]) };
+}
+
+/** An OAuth2 access token (POST /oauth/token): its API key, which must still be active. */
+async function accessTokenIdentity(env: Env, token: string, inQuery: boolean): Promise<Identity> {
+  if (inQuery) throw unauthorized("Access tokens are accepted only in the Authorization header");
+  let keyId: string;
+  try {
+    keyId = await verifyAccessToken(env, token);
+  } catch (e) {
+    throw unauthorized(`Invalid token: ${e instanceof TokenError ? e.message : "not valid here"}`);
+  }
+  const key = await activeApiKey(db(env), keyId);
+  if (!key) throw unauthorized("Invalid token: its API key was revoked");
   return { kind: "user", address: apiKeyAddress(key.id), keyRoles: new Map([[key.tenant_id, key.role]]) };
 }
 
@@ -88,8 +103,11 @@ export async function authenticate(env: Env, header: string | undefined, query: 
     identity = { kind: "user", address: DEV_ADDRESS };
   } else if (token.scheme === "basic") {
     identity = await apiKeyIdentity(env, token.value);
+  } else if (token.scheme !== "bearer") {
+    throw unauthorized(`Unsupported authorization scheme '${token.scheme}' (use Bearer or Basic)`);
+  } else if (looksLikeJwt(token.value)) {
+    identity = await accessTokenIdentity(env, token.value, token.inQuery);
   } else {
-    if (token.scheme !== "bearer") throw unauthorized(`Unsupported authorization scheme '${token.scheme}' (use Bearer or Basic)`);
     try {
       // Eluvio's own token forms (elv-client-js) are verified in every mode: they are always signed.
       const verified = isFabricToken(token.value)

@@ -39,14 +39,14 @@ describe("the OpenAPI document", () => {
     }
   }, 60_000);
 
-  it("names and describes every operation, lists servers and both security schemes, and types the scope", async () => {
+  it("names and describes every operation, lists servers and the security schemes (token, API key, OAuth2 client credentials), and types the scope", async () => {
     const doc = await apiDocument();
     const ops = operations(doc);
     expect(ops.length).toBeGreaterThan(25);
     expect(ops.filter(({ op }) => !op.operationId || !op.description).map(({ method, path }) => `${method} ${path}`)).toEqual([]);
     expect(new Set(ops.map(({ op }) => op.operationId)).size).toBe(ops.length);
     expect(doc.servers).toEqual([{ url: "https://tagger.test", description: "This deployment" }]);
-    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["basic", "bearer"]);
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["basic", "bearer", "oauth2ClientCredentials"]);
     expect(doc.components.schemas.TaggerOptions.properties.scope.oneOf.map((s: { $ref: string }) => s.$ref.split("/").at(-1))).toEqual(["ScopeVideo", "ScopeProcessor", "ScopeAssets", "ScopeLivestream"]);
     // Every JSON-body route declares what a bad body gets; token routes declare 401; public ones need no token.
     for (const { op } of ops.filter(({ op }) => op.requestBody?.content?.["application/json"])) expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(["400", "413", "415", "500"]));

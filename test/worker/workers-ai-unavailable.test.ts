@@ -35,3 +35,10 @@ describe("Workers AI models where the bindings are missing", () => {
     expect(await json<ApiBody>(await call("GET", "/models/waibad"), 200)).toMatchObject({ available: false });
   });
 });
+
+describe("AI Gateway without a speech-to-text provider", () => {
+  it("refuses a transcription at create, naming the feature, and starts nothing", async () => {
+    const res = await call("POST", "/v1/transcriptions", { body: { data: { type: "transcription-job", attributes: { input: { type: "audio", url: "https://media.example.com/a.mp4" } } } } });
+    await expectError(res, 400, "UNSUPPORTED_FEATURE", /speech_to_text is not available in this deployment/);
+  });
+});
