@@ -98,8 +98,8 @@ describe("contract: every route through a validating proxy", () => {
     expect((await through("PUT", "/tenants/contract/fabric-credential", { admin: true, body: { token: 5 }, bad: true })).status).toBe(400);
     expect((await through("DELETE", "/tenants/contract/fabric-credential", { admin: true })).status).toBe(204);
     expect((await through("DELETE", "/tenants/contract/fabric-credential", { admin: true, bad: true })).status).toBe(404);
-    // A content-fabric id of a tenant without a fabric: refused before any fabric is asked.
-    expect((await through("POST", "/iq__2ContractNoFabric/tag", { body: { jobs: [{ model: "shot" }] }, bad: true })).status).toBe(400);
+    // A content-fabric id of a tenant without a fabric: unknown, and no fabric is asked.
+    expect((await through("POST", "/iq__2ContractNoFabric/tag", { body: { jobs: [{ model: "shot" }] }, bad: true })).status).toBe(404);
     // Contents.
     expect((await through("PUT", "/contents/contract-c", { body: { title: "C", streams: { video: { url: "https://media.example.com/c.mp4" } } } })).status).toBe(201);
     expect((await through("PUT", "/contents/contract-c", { body: { title: 5 }, bad: true })).status).toBe(400);

@@ -186,6 +186,8 @@ describe("content in the content fabric", () => {
     // A fabric that does not answer: 502 after FABRIC_TIMEOUT_S (2 s here), not a hang.
     await configureFabric({ objects: [vodObject("iq__FabStuck1")], faults: { stall: { match: "^/q/iq__FabStuck1$" } } });
     await expectError(await call("POST", "/iq__FabStuck1/tag", { token: userToken, body: { jobs: [{ model: "fabshot" }] } }), 502, "FABRIC_UNAVAILABLE", /did not answer/);
+    // A tenant that reads no fabric (the development tenant here): the id is unknown, as before.
+    await expectError(await call("POST", "/iq__FabVodModern1x/tag", { body: { jobs: [{ model: "fabshot" }] } }), 404, "CONTENT_NOT_FOUND", /reads no content fabric/);
     // Not in any of the caller's tenants: no fabric is asked at all.
     await expectError(await call("POST", "/iq__FabVodModern1/tag", { token: devToken("0xfab0000000000000000000000000000000000009"), body: { jobs: [{ model: "fabshot" }] } }), 403);
   });

@@ -33,7 +33,8 @@ async function fabricContent(env: Env, principal: Principal, qid: string, existi
   const tenant = existing?.tenant_id ?? chooseTenant(principal, tenantHint, "?tenant=");
   if (!(await getTenant(db(env), tenant))) throw notFound(`Tenant ${tenant} not found`);
   const base = await fabricBaseOf(env, tenant);
-  if (!base) throw badRequest(`${qid} is a content-fabric id, and tenant ${tenant} has no content fabric configured (fabric_url)`, "FABRIC_NOT_CONFIGURED");
+  // Without a fabric the id is simply unknown here, as before fabric content existed.
+  if (!base) throw notFound(`Content ${qid} not found: it is not registered, and tenant ${tenant} reads no content fabric (fabric_url)`, "CONTENT_NOT_FOUND");
   try {
     const background = await tenantFabricAccess(env, tenant);
     await contentObject(env, principal.bearer ? { base, token: principal.bearer } : background, qid);
