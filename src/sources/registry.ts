@@ -134,7 +134,7 @@ export async function planParts(env: Env, content: Content, scope: Scope, modelT
 }
 
 /** Processor models get time chunks of `chunk_size` seconds and fetch the media themselves. */
-function chunkParts(scope: Extract<Scope, { type: "processor" }>, durationMs: number, source: string, contentType: string): PartRef[] {
+export function chunkParts(scope: Extract<Scope, { type: "processor" }>, durationMs: number, source: string, contentType: string): PartRef[] {
   const from = scope.start_time * 1000;
   const to = Math.min(durationMs, scope.end_time === null ? durationMs : scope.end_time * 1000);
   const size = scope.chunk_size * 1000;

@@ -14,6 +14,16 @@ interface Tag {
   additional_info: { scene_score?: number } | null;
 }
 
+/** What these tests read of a job's status. */
+interface JobStatus {
+  job_id: string;
+  status: string;
+  title?: string;
+  tagging_progress?: string;
+  status_reason?: string;
+  tag_details?: { warnings?: unknown };
+}
+
 const ADMIN = "e2e-admin-token";
 /** The development user (DEV_ADDRESS of src/auth/principal.ts, which the Node-side checks cannot import). */
 const DEV_ADDRESS = "0xde70000000000000000000000000000000000001";
@@ -51,7 +61,7 @@ describe("end to end: content in the content fabric, through wrangler dev and th
   const waitDone = async (qid: string, jobId: string, ms: number) => {
     const until = Date.now() + ms;
     for (;;) {
-      const job = (await call<{ jobs: Array<Record<string, any>> }>("GET", `/${qid}/job-status`)).jobs.find((j) => j.job_id === jobId)!;
+      const job = (await call<{ jobs: JobStatus[] }>("GET", `/${qid}/job-status`)).jobs.find((j) => j.job_id === jobId)!;
       if (["succeeded", "failed", "cancelled"].includes(job.status) || Date.now() > until) return job;
       await new Promise((r) => setTimeout(r, 250));
     }

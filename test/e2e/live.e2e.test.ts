@@ -68,6 +68,7 @@ describe("end to end: a live channel tagged with shot, across a restart of wrang
     expect(res.ok, `${method} ${path}: ${res.status} ${text}`).toBe(true);
     return text ? JSON.parse(text) : null;
   };
+  // `any`: job statuses are read field by field, and the assertions check their shapes.
   const jobOf = async (id: string) => ((await call("GET", "/live-e2e/job-status")) as { jobs: Array<Record<string, any>> }).jobs.find((j) => j.job_id === id)!;
 
   it("tags 30 s of stream in contiguous 2 s intervals, with no gap and no duplicate across the restart", async () => {
@@ -84,6 +85,7 @@ describe("end to end: a live channel tagged with shot, across a restart of wrang
     await new Promise((r) => setTimeout(r, 3000));
     api = await startLocalService({ port, persistTo: state(), vars: vars() });
 
+    // `any`: as in jobOf, the assertions check the shape.
     let job: Record<string, any> = {};
     const deadline = Date.now() + 100_000;
     while (Date.now() < deadline) {

@@ -10,6 +10,7 @@ interface Message {
   feed_seq?: number;
   job_id?: string;
   qid?: string;
+  // `any`: feed payloads are read field by field, and the assertions check their shapes.
   data?: Record<string, any>;
   jobs?: Array<Record<string, any>>;
   at?: string;

@@ -2,7 +2,7 @@ import type { Content } from "../../db/contents";
 import type { ModelType, Scope } from "../../jobs/options";
 import { overlapsWindow, timePartId } from "../../jobs/parts";
 import type { PartRef } from "../../contract/part";
-import { checkPartCount, imageType, type Plan } from "../registry";
+import { checkPartCount, chunkParts, imageType, type Plan } from "../registry";
 import { FetchError } from "../safe-fetch";
 import { tenantFabricAccess } from "./access";
 import { contentMeta, contentObject, fileUrl, partDownloadUrl } from "./client";
@@ -34,18 +34,13 @@ export async function planFabricParts(env: Env, content: Content, scope: Scope, 
     const contentType = stream.codec_type === "audio" || modelType === "audio" ? "audio/mp4" : "video/mp4";
     const end = stream.parts.at(-1)!.start_ms + stream.parts.at(-1)!.duration_ms;
     if (scope.type === "processor") {
-      const from = scope.start_time * 1000;
-      const to = Math.min(end, scope.end_time === null ? end : scope.end_time * 1000);
-      const size = scope.chunk_size * 1000;
-      checkPartCount(Math.ceil((to - from) / size), `Stream ${scope.stream} in ${scope.chunk_size} s chunks`);
-      const parts: PartRef[] = [];
-      for (let s = from, idx = 0; s < to; s += size, idx++) {
-        const e = Math.min(s + size, to);
+      // The registry's chunks, each carrying the fabric parts it overlaps (fetched for the processor).
+      const parts = chunkParts(scope, end, "", contentType).map((chunk): PartRef => {
         const pieces = stream.parts
-          .filter((p) => p.start_ms < e && p.start_ms + p.duration_ms > s)
+          .filter((p) => p.start_ms < chunk.start_ms + chunk.duration_ms && p.start_ms + p.duration_ms > chunk.start_ms)
           .map((p) => ({ source: partDownloadUrl(access.base, hash, p.hash), start_ms: p.start_ms, duration_ms: p.duration_ms }));
-        parts.push({ id: timePartId(scope.stream, s, e), idx, start_ms: s, duration_ms: e - s, kind: "range", source: pieces[0]!.source, concat: pieces, content_type: contentType, auth: "fabric" });
-      }
+        return { ...chunk, source: pieces[0]!.source, concat: pieces, auth: "fabric" };
+      });
       return { parts, live: false };
     }
     const inScope = stream.parts.filter((p) => overlapsWindow(p.start_ms, p.duration_ms, scope.start_time, scope.end_time));
