@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, json, registerHls, registerModel, startJob, waitFor, type ApiBody } from "./helpers";
+import { call, json, providerCalls, registerHls, registerModel, startJob, waitFor, type ApiBody } from "./helpers";
 
 async function tags(qid: string, query = ""): Promise<ApiBody[]> {
   return (await json<{ tags: ApiBody[] }>(await call("GET", `/${qid}/tags${query}`), 200)).tags;
@@ -91,8 +91,9 @@ describe("results in content time: joined across parts, one current copy", () =>
     await registerHls("sc", 6);
     const { jobs } = await startJob("sc", { jobs: [{ model: "stopcount", model_params: { latency_ms: 600 } }] });
     const jobId = jobs[0]!.job_id;
-    // Stop while the first parts are at the provider.
-    await expect.poll(async () => (await json<{ jobs: ApiBody[] }>(await call("GET", "/sc/job-status"), 200)).jobs[0]?.status, { timeout: 5000 }).toBe("running");
+    // Stop while the first parts are at the provider (it records a call when it arrives, and
+    // answers 600 ms later): waiting for "running" alone can stop before any part was sent.
+    await expect.poll(async () => (await providerCalls("stopcount")).filter((c) => !("done_at" in c)).length, { timeout: 5000 }).toBeGreaterThan(0);
     await json(await call("POST", "/sc/stop"), 200);
     const stored = async () => new Set((await tags("sc")).map((t) => t.source)).size;
     // The in-flight parts still land; then the stopped job's counters equal what is stored.
