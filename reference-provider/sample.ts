@@ -26,5 +26,21 @@ export const DEMO = {
   image_text: "HELLO WORLD",
 } as const;
 
+/**
+ * `speech.m4a`: synthetic speech (eSpeak NG's Klatt voices, made by `npm run sample:speech`)
+ * with known phrases at known times, for speech to text. The phrases are ones the offline
+ * recogniser hears right; a test asserts the words it must find inside each phrase's window.
+ */
+export const SPEECH = {
+  file: "speech.m4a",
+  duration_s: 20,
+  phrases: [
+    { at_s: 1, voice: "en-us+klatt6", text: "hello and welcome", expect: ["hello", "welcome"] },
+    { at_s: 5, voice: "en-us+klatt3", text: "the president said today", expect: ["said", "today"] },
+    { at_s: 9, voice: "en-us+klatt3", text: "one two three four five six seven eight nine ten", expect: ["three", "four", "five", "six", "seven", "eight", "nine"] },
+    { at_s: 16, voice: "en-us+klatt6", text: "the movie starts tonight", expect: ["movie", "starts", "tonight"] },
+  ],
+} as const;
+
 export const SAMPLE_DIR = fileURLToPath(new URL("./sample/", import.meta.url));
 export const samplePath = (file: string) => `${SAMPLE_DIR}${file}`;

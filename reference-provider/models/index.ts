@@ -1,3 +1,4 @@
+import { runAsr } from "./asr";
 import { runBlack } from "./black";
 import { runLoudness } from "./loudness";
 import { runOcr } from "./ocr";
@@ -6,7 +7,7 @@ import { runSilence } from "./silence";
 import { REFERENCE_MODELS } from "../../src/providers/reference-models";
 import type { ReferenceModel } from "./types";
 
-const RUNNERS: Record<string, ReferenceModel["run"]> = { shot: runShot, ocr: runOcr, black: runBlack, silence: runSilence, loudness: runLoudness };
+const RUNNERS: Record<string, ReferenceModel["run"]> = { shot: runShot, ocr: runOcr, black: runBlack, silence: runSilence, loudness: runLoudness, asr: runAsr };
 
 export const MODELS: Record<string, ReferenceModel> = Object.fromEntries(
   REFERENCE_MODELS.map((spec) => {

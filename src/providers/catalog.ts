@@ -37,7 +37,19 @@ export function defaultTracks(model: string): TrackInfo[] {
  * REFERENCE_PROVIDER_URL is set) and Workers AI's (available where the bindings are).
  */
 export function builtinModels(env: Env): ModelDefinition[] {
-  return [...referenceModels(env), ...WORKERS_AI_MODELS];
+  const byName = new Map<string, ModelDefinition>(WORKERS_AI_MODELS.map((m) => [m.name, m]));
+  for (const ref of referenceModels(env)) {
+    const cloud = byName.get(ref.name);
+    // A model both serve (speech to text) prefers Workers AI where it runs and falls back to the
+    // reference provider, which also makes it work offline.
+    byName.set(ref.name, cloud ? { ...cloud, description: `${cloud.description}; offline: ${ref.description}`, providers: [...providersOf(cloud), ref.provider] } : ref);
+  }
+  return [...byName.values()];
+}
+
+/** The model's providers that can run in this deployment (Workers AI needs its bindings), in preference order. */
+export function runnableProviders(env: Env, def: ModelDefinition) {
+  return providersOf(def).filter((p) => p.kind !== "workers-ai" || workersAiUnavailable(env, p, def.type) === null);
 }
 
 function referenceModels(env: Env): ModelDefinition[] {

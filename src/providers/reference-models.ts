@@ -74,4 +74,13 @@ export const REFERENCE_MODELS: ReferenceModelSpec[] = [
     }),
     defaults: { max_lufs: -14 },
   },
+  {
+    name: "asr",
+    boundary: "none",
+    type: "audio",
+    track: { name: "speech_to_text", label: "Speech to Text" },
+    description: "US English speech to text (PocketSphinx, offline): one tag per segment of speech, with its words and their times",
+    params_schema: schema({ language: { type: "string", pattern: "^[a-z]{2}$", description: "ISO 639-1 language of the audio; this model knows en only" } }),
+    defaults: {},
+  },
 ];

@@ -7,9 +7,10 @@ describe("smoke", () => {
     expect(res.status).toBe(200);
     const body = await res.json<{ models: unknown[] }>();
     const spec = (name: string, type: string, track: string, label: string, available = true) => ({ name, description: expect.any(String), type, tag_tracks: [{ name: track, label }], available });
-    // No AI or MEDIA binding in this runtime: the Workers AI models are listed but cannot run.
+    // No AI or MEDIA binding in this runtime: the Workers AI-only models are listed but cannot run.
     expect(body.models).toEqual([
-      spec("asr", "audio", "speech_to_text", "Speech to Text", false),
+      // Speech to text falls back to the reference provider's offline model.
+      spec("asr", "audio", "speech_to_text", "Speech to Text"),
       spec("black", "video", "black_frames", "Black Frames"),
       spec("caption", "frame", "caption", "Caption", false),
       spec("label", "frame", "image_classification", "Image Classification", false),

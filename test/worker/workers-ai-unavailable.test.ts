@@ -4,8 +4,13 @@ import { ADMIN, call, expectError, json, registerHls, type ApiBody } from "./hel
 /** This runtime has no AI or MEDIA binding, like a deployment without Workers AI. */
 describe("Workers AI models where the bindings are missing", () => {
   it("marks them unavailable and refuses to start them with a clear message, starting the other jobs", async () => {
+    const caption = await json<ApiBody>(await call("GET", "/models/caption"), 200);
+    expect(caption).toMatchObject({ name: "caption", available: false, provider: { kind: "workers-ai" }, unavailable_reason: expect.stringMatching(/Workers AI binding \(AI\)/) });
+    // Speech to text prefers Whisper on Workers AI and falls back to the reference provider's
+    // offline model, so it stays available here.
     const asr = await json<ApiBody>(await call("GET", "/models/asr"), 200);
-    expect(asr).toMatchObject({ name: "asr", available: false, provider: { kind: "workers-ai" }, unavailable_reason: expect.stringMatching(/Workers AI binding \(AI\)/) });
+    expect(asr).toMatchObject({ name: "asr", available: true, provider: { kind: "workers-ai" }, description: expect.stringMatching(/offline: US English speech to text/) });
+    expect(asr.unavailable_reason).toBeUndefined();
     await registerHls("noai", 1);
     const res = await json<ApiBody>(await call("POST", "/noai/tag", { body: { jobs: [{ model: "caption" }, { model: "shot" }] } }), 200);
     expect(res.jobs[0]).toEqual({
@@ -38,7 +43,10 @@ describe("Workers AI models where the bindings are missing", () => {
 
 describe("AI Gateway without a speech-to-text provider", () => {
   it("refuses a transcription at create, naming the feature, and starts nothing", async () => {
+    // A deployment whose catalog runs speech to text on Workers AI only.
+    await json(await call("PUT", "/models/asr", { token: ADMIN, body: { type: "audio", tag_tracks: [{ name: "speech_to_text", label: "Speech to Text" }], provider: { kind: "workers-ai", model: "@cf/openai/whisper-large-v3-turbo" } } }), 200);
     const res = await call("POST", "/v1/transcriptions", { body: { data: { type: "transcription-job", attributes: { input: { type: "audio", url: "https://media.example.com/a.mp4" } } } } });
     await expectError(res, 400, "UNSUPPORTED_FEATURE", /speech_to_text is not available in this deployment/);
+    expect(await json<ApiBody>(await call("GET", "/job-status?model=asr"), 200)).toMatchObject({ meta: { total: 0 } });
   });
 });

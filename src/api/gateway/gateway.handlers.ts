@@ -14,8 +14,7 @@ import { gatewayProviderName, transcriptionResource, transcriptionResult, type T
 import { groupState } from "../../gateway/status";
 import { readTranscript, subtitles } from "../../gateway/transcript";
 import { checkDestination, OutboundUrlError } from "../../net/outbound";
-import { findModel, unavailableReason } from "../../providers/catalog";
-import { providersOf } from "../../providers/identity";
+import { findModel, runnableProviders, unavailableReason } from "../../providers/catalog";
 import { launchJob, prepareJob } from "../tagging/start-job";
 import type { createTranscription as CreateRoute, getTranscription as GetRoute, getTranscriptionResult as ResultRoute } from "./gateway.routes";
 
@@ -37,7 +36,7 @@ async function speechModel(env: Env, requestedProvider: string | undefined) {
   if (!model) throw unsupported("speech_to_text: this deployment has no speech-to-text model (asr)");
   const reason = unavailableReason(env, model);
   if (reason) throw unsupported(`speech_to_text is not available in this deployment: ${reason}`);
-  const names = providersOf(model).map(gatewayProviderName);
+  const names = runnableProviders(env, model).map(gatewayProviderName);
   if (requestedProvider && requestedProvider !== "auto" && !names.includes(requestedProvider)) {
     throw new ApiError(400, "UNKNOWN_PROVIDER", `Provider ${requestedProvider} does not serve speech_to_text here; these do: ${names.join(", ")}`);
   }

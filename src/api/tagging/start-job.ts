@@ -8,7 +8,7 @@ import { getContent } from "../../db/contents";
 import { badRequest, forbidden } from "../../errors";
 import { effectiveOptions, type ContentFacts, type OptionsInput } from "../../jobs/options";
 import type { JobInit, TagArgs } from "../../contract/job";
-import { findModel, unavailableReason } from "../../providers/catalog";
+import { findModel, runnableProviders, unavailableReason } from "../../providers/catalog";
 import { providersOf } from "../../providers/identity";
 import { declaredParamsError } from "../../providers/params";
 import { DEFAULT_CONCURRENCY } from "../../providers/types";
@@ -82,7 +82,9 @@ export async function prepareJob(
     target_tenant_id: targetTenant,
     params,
     tracks: model.tag_tracks,
-    providers: providersOf(model),
+    // Providers this deployment cannot run (Workers AI without its bindings) are left out, so a
+    // model with an offline fallback goes straight to it.
+    providers: runnableProviders(env, model).length ? runnableProviders(env, model) : providersOf(model),
     concurrency: model.provider.concurrency ?? DEFAULT_CONCURRENCY,
     created_at: Date.now(),
     boundary: model.boundary ?? "none",
