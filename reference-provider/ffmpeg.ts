@@ -56,5 +56,10 @@ export interface MediaInput {
  */
 export function inputArgs(media: MediaInput): string[] {
   if (media.kind !== "range") return ["-i", media.url];
-  return ["-ss", (media.start_ms / 1000).toFixed(3), "-t", (media.duration_ms / 1000).toFixed(3), "-i", media.url];
+  const duration = ["-t", (media.duration_ms / 1000).toFixed(3)];
+  // `-ss 0` is not a seek to 0: ffmpeg then keeps the AAC encoder's priming samples that the
+  // file's edit list hides, and the part's audio starts some 64 ms early. A first part is read
+  // from the start instead.
+  if (media.start_ms === 0) return [...duration, "-i", media.url];
+  return ["-ss", (media.start_ms / 1000).toFixed(3), ...duration, "-i", media.url];
 }
