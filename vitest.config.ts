@@ -103,7 +103,7 @@ export default defineConfig(async () => {
         workerProject("worker", "test/worker/**/*.test.ts", migrations),
         // The production auth mode: only signed tokens (and the admin token) get in.
         workerProject("worker-signed", "test/worker-signed/**/*.test.ts", migrations, { AUTH_MODE: "signed" }),
-        workerProject("worker-ai", "test/worker-ai/**/*.test.ts", migrations, {}, workersAiStubs),
+        workerProject("worker-ai", "test/worker-ai/**/*.test.ts", migrations, { WEBHOOK_RETRY_DELAYS_S: "1,1,1" }, workersAiStubs),
         // test/security: the local configuration, then the production one (signed tokens, no
         // private addresses, names resolved through a DoH resolver), then one missing a secret.
         workerProject("security", "test/security/*.test.ts", migrations),

@@ -1,5 +1,6 @@
 import { buildApp } from "./app";
 import { consumeBatch } from "./pipeline/consumer";
+import { consumeWebhooks } from "./gateway/webhooks/consumer";
 import { scheduled } from "./live/cron";
 
 export { TagRunner } from "./durable-objects/tag-runner";
@@ -10,6 +11,6 @@ const app = buildApp();
 
 export default {
   fetch: app.fetch,
-  queue: consumeBatch,
+  queue: (batch: MessageBatch<unknown>, env: Env) => (batch.queue.startsWith("webhooks") ? consumeWebhooks(batch, env) : consumeBatch(batch, env)),
   scheduled,
 } satisfies ExportedHandler<Env>;

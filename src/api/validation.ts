@@ -20,6 +20,8 @@ function describeIssue(found: Issue | undefined, prefix: PropertyKey[] = []): st
       .sort((x, y) => y.path.length - x.path.length || Number(x.code === "unrecognized_keys") - Number(y.code === "unrecognized_keys"))[0];
     if (furthest) return describeIssue(furthest, [...prefix, ...found.path]);
   }
+  // A record's key broke its rule: say which rule, of which key.
+  if (found.code === "invalid_key" && found.issues[0]) return describeIssue({ ...found.issues[0], path: found.path } as Issue, prefix);
   const issue = { ...found, path: [...prefix, ...found.path] } as Issue;
   const path = issue.path.map(String).join(".");
   if (issue.code === "unrecognized_keys") return `Unknown field${issue.keys.length > 1 ? "s" : ""}: ${issue.keys.map((k) => (path ? `${path}.${k}` : k)).join(", ")}`;

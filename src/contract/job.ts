@@ -43,6 +43,8 @@ export interface JobInit {
   created_at: number;
   /** How the model's tags join across parts; jobs from before it was kept: none. */
   boundary?: BoundaryKind;
+  /** The AI Gateway job this job is part of, when its client asked for webhooks: told of every state the runner writes. */
+  gateway_webhook_job?: string;
 }
 
 export type StartResult = { started: true; job_id: string } | { started: false; job_id: string; stream: string };

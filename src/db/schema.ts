@@ -1,5 +1,5 @@
 // Mirrors migrations/ (the only schema source for D1); used for typed queries.
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { JOB_STATUSES } from "../jobs/status";
 
 export const tenants = sqliteTable("tenants", {
@@ -160,3 +160,35 @@ export const gatewayJobs = sqliteTable("gateway_jobs", {
   created_at: integer("created_at").notNull(),
 });
 export type GatewayJobRow = typeof gatewayJobs.$inferSelect;
+
+export const webhookEvents = sqliteTable(
+  "webhook_events",
+  {
+    event_id: text("event_id").primaryKey(),
+    gateway_job_id: text("gateway_job_id").notNull(),
+    tenant_id: text("tenant_id").notNull(),
+    event: text("event").notNull(),
+    dedupe_key: text("dedupe_key").notNull(),
+    sequence: integer("sequence").notNull(),
+    body: text("body").notNull(),
+    status: text("status", { enum: ["pending", "sending", "retrying", "delivered", "failed", "superseded"] }).notNull(),
+    attempts: integer("attempts").notNull(),
+    lease_until: integer("lease_until"),
+    last_attempt_at: integer("last_attempt_at"),
+    next_attempt_at: integer("next_attempt_at"),
+    last_response_status: integer("last_response_status"),
+    last_error: text("last_error"),
+    created_at: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("webhook_events_gateway_job_id_dedupe_key_unique").on(t.gateway_job_id, t.dedupe_key), index("webhook_events_by_job").on(t.gateway_job_id, t.sequence)],
+);
+export type WebhookEventRow = typeof webhookEvents.$inferSelect;
+
+export const webhookSecrets = sqliteTable("webhook_secrets", {
+  tenant_id: text("tenant_id").primaryKey(),
+  /** Sealed (src/auth/secret-box.ts). */
+  secret: text("secret").notNull(),
+  previous_secret: text("previous_secret"),
+  previous_expires_at: integer("previous_expires_at"),
+  created_at: integer("created_at").notNull(),
+});

@@ -13,6 +13,7 @@ import { RunnerFeed } from "./runner-feed";
 import { type JobState, type PartRow, RunnerStore } from "./runner-store";
 import { endOfParts, nextAlarmAt, SNAPSHOT_INTERVAL_MS, successReason } from "./runner-timers";
 import { writeSnapshot } from "./snapshot";
+import { evaluateMessage } from "../gateway/webhooks/messages";
 
 /**
  * The TagRunner's machinery, beneath its RPC surface (tag-runner.ts): its stores, its feed and
@@ -147,6 +148,8 @@ export abstract class RunnerCore extends DurableObject<Env> {
       await writeSnapshot(this.env, job, now, this.live.get(), events);
       if (events.length > 0) this.eventsCopied = { job: job.id, seq: events.at(-1)!.seq };
       this.store.markFlushed(job.seq, now);
+      // After the snapshot, so the gateway's events say what a GET of the job says.
+      if (job.init.gateway_webhook_job) await this.env.WEBHOOKS.send(evaluateMessage(job.init.gateway_webhook_job));
     } catch (e) {
       console.error(`job ${job.id}: snapshot failed, the alarm will retry`, e);
     }

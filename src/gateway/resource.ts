@@ -1,5 +1,6 @@
 import { open } from "../auth/secret-box";
 import type { GatewayJobRow } from "../db/gateway-jobs";
+import type { WebhookEventRow } from "../db/webhooks";
 import { isoTime } from "../jobs/time";
 import type { ProviderConfig } from "../contract/provider-config";
 import type { GroupState } from "./status";
@@ -27,17 +28,32 @@ export function transcriptionResult(options: TranscriptionOptions, t: Transcript
   };
 }
 
+/** The last delivery attempts of a job's webhook events, newest first. */
+export function deliveryView(e: WebhookEventRow) {
+  return {
+    id: e.event_id,
+    event: e.event,
+    sequence: e.sequence,
+    status: e.status === "sending" ? ("pending" as const) : e.status,
+    attempts: e.attempts,
+    ...(e.last_attempt_at !== null ? { last_attempt_at: isoTime(e.last_attempt_at) } : {}),
+    ...(e.next_attempt_at !== null && e.status === "retrying" ? { next_attempt_at: isoTime(e.next_attempt_at) } : {}),
+    ...(e.last_response_status !== null ? { last_response_status: e.last_response_status } : {}),
+    ...(e.last_error !== null ? { last_error: e.last_error } : {}),
+  };
+}
+
 /** Webhook headers are shown by name only: their values (often credentials) never come back. */
-async function redactedWebhook(env: Env, row: GatewayJobRow) {
+async function redactedWebhook(env: Env, row: GatewayJobRow, deliveries: WebhookEventRow[]) {
   if (!row.webhook_url) return undefined;
   const opened = row.webhook_headers ? await open(env, row.tenant_id, row.webhook_headers) : null;
   const names = opened ? Object.keys(JSON.parse(opened) as Record<string, string>) : [];
-  return { url: row.webhook_url, ...(names.length ? { headers: Object.fromEntries(names.map((n) => [n, "***"])) } : {}) };
+  return { url: row.webhook_url, ...(names.length ? { headers: Object.fromEntries(names.map((n) => [n, "***"])) } : {}), deliveries: deliveries.map(deliveryView) };
 }
 
 /** The job resource of the seed's envelope: `{data: {id, type, attributes, meta, links}}`; absent keys, never null. */
-export async function transcriptionResource(env: Env, row: GatewayJobRow, state: GroupState, result?: ReturnType<typeof transcriptionResult>) {
-  const webhook = await redactedWebhook(env, row);
+export async function transcriptionResource(env: Env, row: GatewayJobRow, state: GroupState, result?: ReturnType<typeof transcriptionResult>, deliveries: WebhookEventRow[] = []) {
+  const webhook = await redactedWebhook(env, row, deliveries);
   const path = `/v1/transcriptions/${row.id}`;
   return {
     data: {

@@ -7,6 +7,7 @@ import { samplePath } from "../../reference-provider/sample";
 import { handleHostile } from "./hostile-origin";
 import { handleLive } from "./live-hls";
 import { handleFabric } from "./fake-fabric";
+import { handleWebhookSink } from "./webhook-sink";
 
 function readAll(req: import("node:http").IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
@@ -55,6 +56,7 @@ export function startTestProvider(port = 0): Promise<{ server: Server; url: stri
     if (handleLive(req, res, path, () => readAll(req))) return;
     if (handleFabric(req, res, path)) return;
     if (handleHostile(req, res, path, () => readAll(req))) return;
+    if (handleWebhookSink(req, res, path, () => readAll(req))) return;
     // The sample content's files, as a media server would serve them.
     const file = /^\/files\/([\w.-]+)$/.exec(path);
     if (req.method === "GET" && file) {

@@ -23,7 +23,7 @@ async function untilDone(id: string, token?: string): Promise<ApiBody> {
 describe("AI Gateway: transcriptions", () => {
   it("accepts a job (202, the seed's envelope), runs Whisper over the media, and answers the result as JSON, SRT and VTT", async () => {
     const res = await create(
-      { input: { type: "video", url: media() }, webhook: { url: "https://hooks.example.com/t", headers: { Authorization: "Bearer hook-secret" } } },
+      { input: { type: "video", url: media() }, webhook: { url: `${env.TEST_PROVIDER_URL}/hooks/transcriptions`, headers: { Authorization: "Bearer hook-secret" } } },
       { meta: { client: { order_id: 42, tags: ["a", "b"] } } },
     );
     const text = await res.text();
@@ -43,7 +43,7 @@ describe("AI Gateway: transcriptions", () => {
           created_at: expect.any(String),
           input: { type: "video", url: media() },
           options: { language: "auto", timestamps: true, format: "json", diarization: false, priority: "standard" },
-          webhook: { url: "https://hooks.example.com/t", headers: { Authorization: "***" } },
+          webhook: { url: `${env.TEST_PROVIDER_URL}/hooks/transcriptions`, headers: { Authorization: "***" }, deliveries: [] },
         },
         meta: { client: { order_id: 42, tags: ["a", "b"] } },
         links: { self: `/v1/transcriptions/${id}`, result: `/v1/transcriptions/${id}/result` },

@@ -6,10 +6,9 @@ import { seal } from "../../auth/secret-box";
 import { requireReady } from "../../config/readiness";
 import { db } from "../../db/client";
 import { putContent } from "../../db/contents";
-import { gatewayJobOf, insertGatewayJob, type GatewayJobRow } from "../../db/gateway-jobs";
-import { getJob } from "../../db/jobs";
-import type { JobRow } from "../../db/schema";
+import { deleteGatewayJob, gatewayJobOf, insertGatewayJob, type GatewayJobRow } from "../../db/gateway-jobs";
 import { ApiError, badRequest, notFound } from "../../errors";
+import { engineJobsOf, gatewayJobView } from "../../gateway/job-view";
 import { gatewayProviderName, transcriptionResource, transcriptionResult, type TranscriptionOptions } from "../../gateway/resource";
 import { groupState } from "../../gateway/status";
 import { readTranscript, subtitles } from "../../gateway/transcript";
@@ -77,10 +76,8 @@ export const createTranscriptionHandler: RouteHandler<typeof CreateRoute, AppEnv
   const options: TranscriptionOptions = a.options;
   const language = options.language === "auto" ? null : options.language.slice(0, 2).toLowerCase();
   const prepared = await prepareJob(c.env, p, content, { live: false, unreadable: null }, undefined, { model: "asr", model_params: language ? { language } : {} });
+  if (a.webhook) prepared.init.gateway_webhook_job = id;
   const sealedHeaders = a.webhook?.headers && Object.keys(a.webhook.headers).length ? await seal(c.env, tenant, JSON.stringify(a.webhook.headers)) : null;
-  await putContent(db(c.env), content);
-  const started = await launchJob(c.env, prepared);
-  if (!started.started) throw new ApiError(503, "NOT_STARTED", started.error ?? started.message);
   const row: GatewayJobRow = {
     id,
     tenant_id: tenant,
@@ -93,31 +90,38 @@ export const createTranscriptionHandler: RouteHandler<typeof CreateRoute, AppEnv
     webhook_headers: sealedHeaders,
     meta_client: meta?.client ? JSON.stringify(meta.client) : null,
     content_qid: content.qid,
-    engine_jobs: JSON.stringify([{ feature: "speech_to_text", model: "asr", job_id: started.job_id }]),
+    engine_jobs: JSON.stringify([{ feature: "speech_to_text", model: "asr", job_id: prepared.init.job_id }]),
     created_at: now,
   };
+  // The job exists before its engine job starts, so the engine job's first state already has
+  // a gateway job to report to.
+  await putContent(db(c.env), content);
   await insertGatewayJob(db(c.env), row);
+  const started = await launchJob(c.env, prepared);
+  if (!started.started) {
+    await deleteGatewayJob(db(c.env), id);
+    throw new ApiError(503, "NOT_STARTED", started.error ?? started.message);
+  }
   c.header("Location", `/v1/transcriptions/${id}`);
   return c.json(await transcriptionResource(c.env, row, groupState([])), 202);
 };
 
-/** The caller's tenant's job, with its engine jobs; another tenant's job is 404 like an unknown one. */
+/** The caller's tenant's job; another tenant's job is 404 like an unknown one. */
 async function transcriptionOf(env: Env, p: Awaited<ReturnType<typeof principalOf>>, id: string) {
   const row = await gatewayJobOf(db(env), id, "transcription-job");
   if (!row || !isMember(p, row.tenant_id)) throw notFound(`Transcription job ${id} not found`);
-  const engine = JSON.parse(row.engine_jobs) as Array<{ job_id: string }>;
-  const rows = (await Promise.all(engine.map((e) => getJob(db(env), e.job_id)))).filter((r): r is JobRow => r !== undefined);
-  return { row, state: groupState(rows), options: JSON.parse(row.options) as TranscriptionOptions };
+  return row;
 }
 
 export const getTranscriptionHandler: RouteHandler<typeof GetRoute, AppEnv> = async (c) => {
-  const { row, state, options } = await transcriptionOf(c.env, await principalOf(c), c.req.valid("param").id);
-  const result = state.status === "completed" ? transcriptionResult(options, await readTranscript(c.env, { tenant: row.tenant_id, qid: row.content_qid })) : undefined;
-  return c.json(await transcriptionResource(c.env, row, state, result), 200);
+  const row = await transcriptionOf(c.env, await principalOf(c), c.req.valid("param").id);
+  return c.json((await gatewayJobView(c.env, row)).resource, 200);
 };
 
 export const getTranscriptionResultHandler: RouteHandler<typeof ResultRoute, AppEnv> = async (c) => {
-  const { row, state, options } = await transcriptionOf(c.env, await principalOf(c), c.req.valid("param").id);
+  const row = await transcriptionOf(c.env, await principalOf(c), c.req.valid("param").id);
+  const state = groupState(await engineJobsOf(c.env, row));
+  const options = JSON.parse(row.options) as TranscriptionOptions;
   if (state.status === "failed") throw notFound(`Transcription job ${row.id} failed: ${state.error?.message ?? "no result"}`, "JOB_FAILED");
   if (state.status !== "completed") {
     c.header("Retry-After", "5");

@@ -7,13 +7,22 @@ import { z } from "@hono/zod-openapi";
 
 const priority = z.enum(["low", "standard", "high"]).openapi({ description: "`high` work is dispatched first when providers are busy" });
 
+/** Headers this service sets on every delivery, which a client's headers may not replace. */
+const RESERVED_HEADERS = ["host", "content-length", "content-type", "transfer-encoding", "connection", "user-agent", "webhook-id", "webhook-timestamp", "webhook-signature"];
+
 const webhook = z
   .object({
     url: z.string().url().max(4096),
-    headers: z.record(z.string().min(1).max(256), z.string().max(4096)).optional(),
+    headers: z
+      .record(
+        z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/, "must be an HTTP header name").refine((n) => !RESERVED_HEADERS.includes(n.toLowerCase()), "is set by the service on every delivery"),
+        z.string().max(1024).regex(/^[^\r\n]*$/, "must not contain line breaks"),
+      )
+      .refine((h) => Object.keys(h).length <= 20, "at most 20 headers")
+      .optional(),
   })
   .strict()
-  .openapi({ description: "Where lifecycle events are posted; header values are stored sealed and shown as `***`" });
+  .openapi({ description: "Where lifecycle events are posted (signed, see the README); header values are stored sealed and shown as `***`; `deliveries` in responses lists the last delivery attempts" });
 
 const meta = z
   .object({
@@ -90,7 +99,25 @@ export const TranscriptionJobSchema = z
         completed_at: z.string().optional(),
         input: z.record(z.string(), z.unknown()),
         options: z.record(z.string(), z.unknown()),
-        webhook: z.object({ url: z.string(), headers: z.record(z.string(), z.string()).optional() }).optional(),
+        webhook: z
+          .object({
+            url: z.string(),
+            headers: z.record(z.string(), z.string()).optional(),
+            deliveries: z.array(
+              z.object({
+                id: z.string(),
+                event: z.string(),
+                sequence: z.number().int(),
+                status: z.enum(["pending", "retrying", "delivered", "failed", "superseded"]),
+                attempts: z.number().int(),
+                last_attempt_at: z.string().optional(),
+                next_attempt_at: z.string().optional(),
+                last_response_status: z.number().int().optional(),
+                last_error: z.string().optional(),
+              }),
+            ),
+          })
+          .optional(),
         result: TranscriptionResultSchema.optional(),
       }),
       meta: z.object({ client: z.record(z.string(), z.unknown()).optional() }),
