@@ -2,12 +2,9 @@ import { open } from "../auth/secret-box";
 import type { GatewayJobRow } from "../db/gateway-jobs";
 import type { WebhookEventRow } from "../db/webhooks";
 import { isoTime } from "../jobs/time";
-import type { ProviderConfig } from "../contract/provider-config";
 import type { GroupState } from "./status";
 import type { Transcript } from "./transcript";
 
-/** A provider as the gateway names it: its own name, else its kind (`workers-ai`) or URL. */
-export const gatewayProviderName = (p: ProviderConfig) => p.name ?? (p.kind === "workers-ai" ? "workers-ai" : p.url.replace(/\/+$/, ""));
 
 export interface TranscriptionOptions {
   language: string;

@@ -42,9 +42,20 @@ export function builtinModels(env: Env): ModelDefinition[] {
     const cloud = byName.get(ref.name);
     // A model both serve (speech to text) prefers Workers AI where it runs and falls back to the
     // reference provider, which also makes it work offline.
-    byName.set(ref.name, cloud ? { ...cloud, description: `${cloud.description}; offline: ${ref.description}`, providers: [...providersOf(cloud), ref.provider] } : ref);
+    byName.set(ref.name, cloud ? mergeFallback(cloud, ref) : ref);
   }
   return [...byName.values()];
+}
+
+/** A Workers AI model with the reference provider's model of the same name as its fallback; each keeps its own gateway features. */
+function mergeFallback(cloud: ModelDefinition, ref: ModelDefinition): ModelDefinition {
+  const only = (def: ModelDefinition, provider: string) => (def.gateway ?? []).map((g) => ({ ...g, provider }));
+  return {
+    ...cloud,
+    description: `${cloud.description}; offline: ${ref.description}`,
+    providers: [...providersOf(cloud), ref.provider],
+    gateway: [...only(cloud, "workers-ai"), ...only(ref, "reference")],
+  };
 }
 
 /** The model's providers that can run in this deployment (Workers AI needs its bindings), in preference order. */
@@ -64,6 +75,7 @@ function referenceModels(env: Env): ModelDefinition[] {
     params_schema: m.params_schema,
     boundary: m.boundary,
     builtin: true,
+    ...(m.gateway ? { gateway: m.gateway } : {}),
   }));
 }
 

@@ -11,3 +11,11 @@ export function providerId(p: ProviderConfig): string {
 export function providersOf(def: Pick<ModelDefinition, "provider" | "providers">): ProviderConfig[] {
   return def.providers && def.providers.length > 0 ? def.providers : [def.provider];
 }
+
+/** What a caller who is not a system admin sees of a provider's id: an unnamed http provider's id is its (often internal) URL. */
+export async function publicProviderId(p: ProviderConfig): Promise<string> {
+  const id = providerId(p);
+  if (p.kind !== "http" || p.name) return id;
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(id)));
+  return `http-${[...digest.slice(0, 6)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}

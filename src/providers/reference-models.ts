@@ -12,6 +12,8 @@ export interface ReferenceModelSpec {
   /** JSON Schema (draft 2020-12) of `model_params`. */
   params_schema: Record<string, unknown>;
   defaults: Record<string, unknown>;
+  /** What it offers the AI Gateway, in the seed's feature names. */
+  gateway?: Array<{ resource: "transcriptions" | "translations" | "video-analyses"; features: string[] }>;
 }
 
 const schema = (properties: Record<string, unknown>) => ({ type: "object", properties, additionalProperties: false });
@@ -25,6 +27,7 @@ export const REFERENCE_MODELS: ReferenceModelSpec[] = [
     description: "Shot boundaries from ffmpeg's scene-change score",
     params_schema: schema({ threshold: { type: "number", minimum: 0, maximum: 1, default: 0.3, description: "Scene score above which a frame starts a new shot" } }),
     defaults: { threshold: 0.3 },
+    gateway: [{ resource: "video-analyses", features: ["scenes"] }],
   },
   {
     name: "ocr",
@@ -37,6 +40,7 @@ export const REFERENCE_MODELS: ReferenceModelSpec[] = [
       min_confidence: { type: "number", minimum: 0, maximum: 1, default: 0.6, description: "Lines read with less confidence (0-1, the scale of the tags' confidence) are dropped" },
     }),
     defaults: { fps: 1, min_confidence: 0.6 },
+    gateway: [{ resource: "video-analyses", features: ["ocr"] }],
   },
   {
     name: "black",
@@ -82,5 +86,10 @@ export const REFERENCE_MODELS: ReferenceModelSpec[] = [
     description: "US English speech to text (PocketSphinx, offline): one tag per segment of speech, with its words and their times",
     params_schema: schema({ language: { type: "string", pattern: "^[a-z]{2}$", description: "ISO 639-1 language of the audio; this model knows en only" } }),
     defaults: {},
+    // No language_detection: it hears English, whatever the audio is.
+    gateway: [
+      { resource: "transcriptions", features: ["timestamps"] },
+      { resource: "video-analyses", features: ["speech_to_text"] },
+    ],
   },
 ];

@@ -18,6 +18,21 @@ export interface ModelDefinition {
   builtin?: boolean;
   /** How its tags join across part boundaries; absent: none. */
   boundary?: BoundaryKind;
+  /** What it offers the AI Gateway (GET /v1/providers, provider selection); absent: nothing. */
+  gateway?: GatewayCapability[];
+}
+
+export type GatewayResource = "transcriptions" | "translations" | "video-analyses";
+
+/**
+ * One resource the model serves on the AI Gateway, with the seed's feature names
+ * (transcriptions: language_detection, diarization, timestamps; video analyses: labels, scenes,
+ * …). `provider`: only through that provider of the model (its gateway name); absent: all.
+ */
+export interface GatewayCapability {
+  resource: GatewayResource;
+  features: string[];
+  provider?: string;
 }
 
 /** A tag as a provider returns it: times in ms relative to the part. */

@@ -118,4 +118,16 @@ describe("AI Gateway: transcriptions", () => {
     await expectError(await call("GET", `/v1/transcriptions/${data.id}/result`, { token: devToken(stranger) }), 404, "NOT_FOUND");
     await untilDone(data.id);
   });
+
+  it("lists Workers AI as a backend with language detection where the binding is, and prefers it", async () => {
+    const { data } = await json<{ data: ApiBody[] }>(await call("GET", "/v1/providers"), 200);
+    const wai = data.find((p) => p.id === "workers-ai");
+    expect(wai?.attributes).toMatchObject({
+      name: "Cloudflare Workers AI",
+      available: true,
+      resources: { transcriptions: { features: ["language_detection", "timestamps"] }, "video-analyses": { features: ["labels", "speech_to_text"] } },
+      health: { status: "ok" },
+    });
+    expect(data.find((p) => p.id === "reference")?.attributes.resources.transcriptions).toEqual({ features: ["timestamps"] });
+  });
 });

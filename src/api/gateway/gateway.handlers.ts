@@ -9,13 +9,15 @@ import { putContent } from "../../db/contents";
 import { deleteGatewayJob, gatewayJobOf, insertGatewayJob, type GatewayJobRow } from "../../db/gateway-jobs";
 import { ApiError, badRequest, notFound } from "../../errors";
 import { engineJobsOf, gatewayJobView } from "../../gateway/job-view";
-import { gatewayProviderName, transcriptionResource, transcriptionResult, type TranscriptionOptions } from "../../gateway/resource";
+import { featuresOf, gatewayProviderName } from "../../gateway/capabilities";
+import { transcriptionResource, transcriptionResult, type TranscriptionOptions } from "../../gateway/resource";
 import { groupState } from "../../gateway/status";
 import { readTranscript, subtitles } from "../../gateway/transcript";
 import { checkDestination, OutboundUrlError } from "../../net/outbound";
 import { findModel, runnableProviders, unavailableReason } from "../../providers/catalog";
 import { launchJob, prepareJob } from "../tagging/start-job";
-import type { createTranscription as CreateRoute, getTranscription as GetRoute, getTranscriptionResult as ResultRoute } from "./gateway.routes";
+import type { createTranscription as CreateRoute, getTranscription as GetRoute, getTranscriptionResult as ResultRoute, listGatewayProviders as ProvidersRoute } from "./gateway.routes";
+import { gatewayProviders } from "../../gateway/providers-list";
 
 const unsupported = (message: string) => new ApiError(400, "UNSUPPORTED_FEATURE", message);
 
@@ -29,18 +31,37 @@ async function checkGatewayUrl(env: Env, url: string, field: string): Promise<vo
   }
 }
 
-/** A transcription's engine model: `asr` (speech to text), if this deployment can run it. */
-async function speechModel(env: Env, requestedProvider: string | undefined) {
+/**
+ * The speech-to-text model (`asr`) and the provider that runs it: the one the client named, else
+ * the first of the deployment's providers that offers every feature asked for (GET
+ * /v1/providers shows the same declarations).
+ */
+async function speechProvider(env: Env, requested: string | undefined, needs: string[]) {
   const model = await findModel(env, db(env), "asr");
   if (!model) throw unsupported("speech_to_text: this deployment has no speech-to-text model (asr)");
   const reason = unavailableReason(env, model);
   if (reason) throw unsupported(`speech_to_text is not available in this deployment: ${reason}`);
-  const names = runnableProviders(env, model).map(gatewayProviderName);
-  if (requestedProvider && requestedProvider !== "auto" && !names.includes(requestedProvider)) {
-    throw new ApiError(400, "UNKNOWN_PROVIDER", `Provider ${requestedProvider} does not serve speech_to_text here; these do: ${names.join(", ")}`);
+  const offers = await Promise.all(
+    runnableProviders(env, model).map(async (config) => {
+      const name = await gatewayProviderName(config);
+      return { config, name, features: featuresOf(model, "transcriptions", name) };
+    }),
+  );
+  const serving = offers.filter((o) => o.features.length > 0);
+  if (requested && requested !== "auto") {
+    const named = serving.find((o) => o.name === requested);
+    if (!named) throw new ApiError(400, "UNKNOWN_PROVIDER", `Provider ${requested} does not serve transcriptions here; these do: ${serving.map((o) => o.name).join(", ") || "none"}`);
+    const missing = needs.filter((f) => !named.features.includes(f));
+    if (missing.length) throw unsupported(`${missing.join(", ")}: provider ${requested} does not offer ${missing.length > 1 ? "them" : "it"} (it offers ${named.features.join(", ")})`);
+    return { model, chosen: named, pinned: true };
   }
-  return { model, provider: requestedProvider && requestedProvider !== "auto" ? requestedProvider : names[0]! };
+  const fit = serving.find((o) => needs.every((f) => o.features.includes(f)));
+  if (!fit) throw unsupported(`${needs.join(", ")}: no provider of this deployment offers ${needs.length > 1 ? "them" : "it"} for transcriptions`);
+  return { model, chosen: fit, pinned: false };
 }
+
+/** The language when the client gives none: detected where the provider can, else the deployment's default. */
+const DEFAULT_LANGUAGE = "en-US";
 
 /**
  * POST /v1/transcriptions: the media becomes a hidden content of the caller's tenant
@@ -54,10 +75,11 @@ export const createTranscriptionHandler: RouteHandler<typeof CreateRoute, AppEnv
   const tenant = chooseTenant(p, c.req.valid("header")["x-tenant-id"], "X-Tenant-Id");
   await checkGatewayUrl(c.env, a.input.url, "data.attributes.input.url");
   if (a.webhook) await checkGatewayUrl(c.env, a.webhook.url, "data.attributes.webhook.url");
-  if (a.options.diarization) throw unsupported("diarization: no provider of this deployment offers speaker diarization");
   if (a.input.type === "video" && (a.input.audio_track ?? 0) > 0) throw unsupported("audio_track: only the first audio track (0) can be transcribed here");
   if (meta?.client && JSON.stringify(meta.client).length > 16 * 1024) throw badRequest("data.meta.client is larger than 16 KiB as JSON", "VALIDATION_ERROR");
-  const { provider } = await speechModel(c.env, a.provider);
+  const needs = [...(a.options.diarization ? ["diarization"] : []), ...(a.options.language === "auto" ? ["language_detection"] : [])];
+  const { chosen, pinned } = await speechProvider(c.env, a.provider, needs);
+  const provider = chosen.name;
 
   const id = crypto.randomUUID();
   const now = Date.now();
@@ -73,10 +95,12 @@ export const createTranscriptionHandler: RouteHandler<typeof CreateRoute, AppEnv
     created_at: now,
     updated_at: now,
   };
-  const options: TranscriptionOptions = a.options;
+  const options: TranscriptionOptions = { ...a.options, language: a.options.language ?? (chosen.features.includes("language_detection") ? "auto" : DEFAULT_LANGUAGE) };
   const language = options.language === "auto" ? null : options.language.slice(0, 2).toLowerCase();
   const prepared = await prepareJob(c.env, p, content, { live: false, unreadable: null }, undefined, { model: "asr", model_params: language ? { language } : {} });
   if (a.webhook) prepared.init.gateway_webhook_job = id;
+  // A client that named its backend gets that backend, with no fallback elsewhere.
+  if (pinned) prepared.init.providers = [chosen.config];
   const sealedHeaders = a.webhook?.headers && Object.keys(a.webhook.headers).length ? await seal(c.env, tenant, JSON.stringify(a.webhook.headers)) : null;
   const row: GatewayJobRow = {
     id,
@@ -132,4 +156,9 @@ export const getTranscriptionResultHandler: RouteHandler<typeof ResultRoute, App
   if (format === "json") return c.json(transcriptionResult({ ...options, format }, transcript), 200);
   c.header("Content-Disposition", `inline; filename="${row.id}.${format}"`);
   return c.body(subtitles(transcript.segments, format), 200, { "content-type": `text/${format}; charset=utf-8` });
+};
+
+export const listGatewayProvidersHandler: RouteHandler<typeof ProvidersRoute, AppEnv> = async (c) => {
+  await principalOf(c);
+  return c.json(await gatewayProviders(c.env), 200);
 };

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonBody, jsonResponse } from "../shared.schemas";
-import { TranscriptionCreateSchema, TranscriptionJobSchema, TranscriptionResultSchema } from "./gateway.schemas";
+import { ProviderListSchema, TranscriptionCreateSchema, TranscriptionJobSchema, TranscriptionResultSchema } from "./gateway.schemas";
 
 const id = z.string().uuid("must be a job id (a UUID)").openapi({ param: { name: "id", in: "path" } });
 const tenantHeader = z.object({
@@ -50,4 +50,15 @@ export const getTranscriptionResult = createRoute({
     },
     ...errorResponses(400, 401, 404),
   },
+});
+
+export const listGatewayProviders = createRoute({
+  method: "get",
+  path: "/v1/providers",
+  tags: ["ai-gateway"],
+  operationId: "listProviders",
+  summary: "List available providers",
+  description:
+    "Every backend of this deployment and the features it offers per resource (only resources it supports appear), from the model catalog's gateway declarations: a feature is listed only where its model can run here. Also its health and load. Jobs with `provider` omitted go to the first backend that offers every feature they ask for.",
+  responses: { 200: jsonResponse(ProviderListSchema, "The providers"), ...errorResponses(401) },
 });

@@ -50,7 +50,8 @@ export const TranscriptionCreateSchema = z
                 language: z
                   .string()
                   .regex(/^(auto|[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*)$/, "must be a BCP 47 language code or auto")
-                  .default("auto"),
+                  .optional()
+                  .openapi({ description: "Absent: `auto` where the provider detects the language, else en-US" }),
                 timestamps: z.boolean().default(true),
                 format: z.enum(["srt", "vtt", "json"]).default("json"),
                 diarization: z.boolean().default(false),
@@ -125,3 +126,27 @@ export const TranscriptionJobSchema = z
     }),
   })
   .openapi("TranscriptionJob");
+
+const features = z.object({ features: z.array(z.string()) });
+
+export const ProviderListSchema = z
+  .object({
+    data: z.array(
+      z.object({
+        id: z.string(),
+        type: z.literal("provider"),
+        attributes: z.object({
+          name: z.string(),
+          resources: z.object({ transcriptions: features.optional(), translations: features.optional(), "video-analyses": features.optional() }),
+          available: z.boolean().openapi({ description: "Whether it can run in this deployment (Workers AI needs its bindings)" }),
+          health: z.object({
+            status: z.enum(["ok", "degraded", "down", "unavailable"]),
+            in_flight: z.number().int(),
+            concurrency: z.number().int(),
+            retry_at: z.string().optional(),
+          }),
+        }),
+      }),
+    ),
+  })
+  .openapi("ProviderList");

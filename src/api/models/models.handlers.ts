@@ -62,6 +62,7 @@ export const putModelHandler: RouteHandler<typeof PutRoute, AppEnv> = async (c) 
     ...(body.default_params ? { default_params: body.default_params } : {}),
     ...(body.params_schema ? { params_schema: body.params_schema } : {}),
     ...(body.boundary ? { boundary: body.boundary } : {}),
+    ...(body.gateway ? { gateway: body.gateway } : {}),
   };
   await putModel(db(c.env), def);
   return c.json(toSpec(def), 200);

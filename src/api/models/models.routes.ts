@@ -2,6 +2,12 @@ import { BOUNDARY_KINDS } from "../../contract/job";
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonBody, jsonResponse, modelParam } from "../shared.schemas";
 
+/** The seed's feature names of the three gateway resources. */
+const GATEWAY_FEATURES = [
+  "language_detection", "diarization", "timestamps", "formality",
+  "labels", "scenes", "faces", "speech_to_text", "ocr", "content_moderation", "sentiment", "topics", "brands", "summary",
+] as const;
+
 export const TrackInfoSchema = z.object({ name: z.string(), label: z.string() }).openapi("TrackInfo");
 export const ModelSpecSchema = z
   .object({ name: z.string(), description: z.string(), type: z.enum(["frame", "video", "audio", "processor"]), tag_tracks: z.array(TrackInfoSchema) })
@@ -62,6 +68,19 @@ export const ModelDefinitionSchema = z
       .optional()
       .describe("JSON Schema (2020-12) of model_params; POST /{qid}/tag refuses params that break it"),
     boundary: BoundarySchema.optional(),
+    gateway: z
+      .array(
+        z
+          .object({
+            resource: z.enum(["transcriptions", "translations", "video-analyses"]),
+            features: z.array(z.enum(GATEWAY_FEATURES)).min(1).max(20),
+            provider: z.string().min(1).max(200).optional().describe("Only through this provider of the model (its gateway name: its `name`, or `workers-ai`)"),
+          })
+          .strict(),
+      )
+      .max(10)
+      .optional()
+      .describe("What the model offers the AI Gateway, in the seed's feature names (GET /v1/providers)"),
   })
   .strict()
   .refine((d) => (d.provider === undefined) !== (d.providers === undefined), { message: "give exactly one of provider and providers", path: ["provider"] })

@@ -5,20 +5,13 @@ import { db } from "../../db/client";
 import { isoTime } from "../../jobs/time";
 import { providerState } from "../../pipeline/provider-chain";
 import { listModels } from "../../providers/catalog";
-import { providerId, providersOf } from "../../providers/identity";
+import { providerId, providersOf, publicProviderId } from "../../providers/identity";
 import { workersAiUnavailable } from "../../providers/workers-ai/run";
 import type { ProviderConfig } from "../../contract/provider-config";
 import { DEFAULT_CONCURRENCY } from "../../providers/types";
 import type { listProviders as ListRoute } from "./providers.routes";
 
 const iso = (ms: number | null) => (ms === null ? null : isoTime(ms));
-
-/** What a non-admin may see of a provider's id: an unnamed http provider's id is its (often internal) URL. */
-async function publicId(id: string, config: ProviderConfig): Promise<string> {
-  if (config.kind !== "http" || config.name) return id;
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(id)));
-  return `http-${[...digest.slice(0, 6)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
-}
 
 /** Error texts name the URL they failed on: only system admins see it. */
 const redact = (text: string | null, config: ProviderConfig) =>
@@ -42,7 +35,7 @@ export const listProvidersHandler: RouteHandler<typeof ListRoute, AppEnv> = asyn
     [...byId.entries()].map(async ([id, { config, models, unavailable }]) => {
       const h = await providerState(c.env, id).health();
       return {
-        id: admin ? id : await publicId(id, config),
+        id: admin ? id : await publicProviderId(config),
         kind: config.kind,
         ...(admin ? { url: config.kind === "http" ? config.url : config.model } : {}),
         concurrency: config.concurrency ?? DEFAULT_CONCURRENCY,

@@ -27,6 +27,10 @@ export const WORKERS_AI_MODELS: ModelDefinition[] = [
     default_params: {},
     params_schema: schema({ language: { type: "string", pattern: "^[a-z]{2}$", description: "ISO 639-1 language of the audio; detected when absent" } }),
     builtin: true,
+    gateway: [
+      { resource: "transcriptions", features: ["timestamps", "language_detection"] },
+      { resource: "video-analyses", features: ["speech_to_text"] },
+    ],
   },
   {
     name: "object",
@@ -38,6 +42,7 @@ export const WORKERS_AI_MODELS: ModelDefinition[] = [
     default_params: { fps: 0.5, min_score: 0.5 },
     params_schema: schema({ fps, min_score: minScore }),
     builtin: true,
+    gateway: [{ resource: "video-analyses", features: ["labels"] }],
   },
   {
     name: "label",
@@ -49,6 +54,7 @@ export const WORKERS_AI_MODELS: ModelDefinition[] = [
     default_params: { fps: 0.5, min_score: 0.2, top_k: 3 },
     params_schema: schema({ fps, min_score: { ...minScore, default: 0.2 }, top_k: { type: "integer", minimum: 1, maximum: 5, default: 3, description: "Labels kept per frame" } }),
     builtin: true,
+    gateway: [{ resource: "video-analyses", features: ["labels"] }],
   },
   {
     name: "caption",
