@@ -1,6 +1,7 @@
 import type { JsonObject } from "./json";
 import type { EffectiveOptions, ModelType } from "../jobs/options";
 import type { ProviderConfig, TrackInfo } from "./provider-config";
+import type { Priority } from "./priority";
 
 /** The parameters a job ran with, in the contract's TagArgs shape. */
 export interface TagArgs {
@@ -43,6 +44,8 @@ export interface JobInit {
   created_at: number;
   /** How the model's tags join across parts; jobs from before it was kept: none. */
   boundary?: BoundaryKind;
+  /** Who gets a busy provider's next free slot first; absent: standard. */
+  priority?: Priority;
   /** The AI Gateway job this job is part of, when its client asked for webhooks: told of every state the runner writes. */
   gateway_webhook_job?: string;
 }

@@ -12,6 +12,8 @@ const MIN_CALLS_FOR_RATE = 3;
 
 interface Waiter {
   lease: string;
+  /** priorityRank of its job: a higher rank is served first, then the earliest. */
+  rank: number;
   limit: number;
   leaseMs: number;
   resolve: (a: Acquired) => void;
@@ -33,7 +35,8 @@ const PROVIDER_MIGRATIONS: StorageMigration[] = [
 /**
  * One per provider (named by its id): the slots every job shares (leases, so a crashed consumer
  * cannot hold one forever), the circuit breaker, and the health figures. Waiting consumers are
- * parked in memory, at most one per part in flight, and get the next free slot first.
+ * parked in memory, at most one per part in flight, and get the next free slot first: those of
+ * high-priority jobs before standard before low, each in order of arrival.
  */
 export class ProviderState extends DurableObject<Env> {
   private waiters: Waiter[] = [];
@@ -47,8 +50,9 @@ export class ProviderState extends DurableObject<Env> {
    * A slot for `lease`, unless the provider is down (circuit open) or all `limit` slots are taken
    * for longer than `waitMs`. A lease already held is granted again (a repeated delivery).
    * `lastResort`: the caller has no other provider, so the circuit does not turn it away.
+   * `rank`: its job's priority (priorityRank); waiting parts get free slots highest rank first.
    */
-  async acquire(lease: string, limit: number, leaseMs: number, waitMs: number, cooldownMs = DEFAULT_COOLDOWN_MS, lastResort = false): Promise<Acquired> {
+  async acquire(lease: string, limit: number, leaseMs: number, waitMs: number, cooldownMs = DEFAULT_COOLDOWN_MS, lastResort = false, rank = 1): Promise<Acquired> {
     const now = Date.now();
     this.expireLeases(now);
     if (this.ctx.storage.sql.exec("SELECT 1 FROM leases WHERE id = ?", lease).toArray().length > 0) return { granted: true };
@@ -71,7 +75,8 @@ export class ProviderState extends DurableObject<Env> {
         this.waiters = this.waiters.filter((w) => w.lease !== lease);
         resolve({ granted: false, reason: "busy", retry_at: null });
       }, waitMs);
-      this.waiters.push({ lease, limit, leaseMs, resolve, timer });
+      const at = this.waiters.findIndex((w) => w.rank < rank);
+      this.waiters.splice(at < 0 ? this.waiters.length : at, 0, { lease, rank, limit, leaseMs, resolve, timer });
     });
   }
 

@@ -13,6 +13,7 @@ import { RunnerFeed } from "./runner-feed";
 import { type JobState, type PartRow, RunnerStore } from "./runner-store";
 import { endOfParts, nextAlarmAt, SNAPSHOT_INTERVAL_MS, successReason } from "./runner-timers";
 import { writeSnapshot } from "./snapshot";
+import { partsQueue } from "../pipeline/parts-queue";
 import { evaluateMessage } from "../gateway/webhooks/messages";
 
 /**
@@ -69,7 +70,7 @@ export abstract class RunnerCore extends DurableObject<Env> {
   }
 
   protected async send(message: ReturnType<typeof controlMessage> | ReturnType<typeof partMessage>, delaySeconds?: number): Promise<void> {
-    await this.env.PARTS.send(message, delaySeconds === undefined ? undefined : { delaySeconds });
+    await partsQueue(this.env, this.store.job()?.init).send(message, delaySeconds === undefined ? undefined : { delaySeconds });
   }
 
   /** Sends pending parts until the job has `concurrency` parts in flight. */
@@ -81,7 +82,7 @@ export abstract class RunnerCore extends DurableObject<Env> {
     const deadline = this.clock.now() + partTimeoutMs(job.init);
     for (const p of next) this.store.setPart(p.id, { state: "inflight", deadline, attempts: p.attempts + 1 });
     this.store.update({ inflight: job.inflight + next.length });
-    await this.env.PARTS.sendBatch(next.map((p) => ({ body: partMessage(job.init, p.ref, p.attempts + 1) })));
+    await partsQueue(this.env, job.init).sendBatch(next.map((p) => ({ body: partMessage(job.init, p.ref, p.attempts + 1) })));
   }
 
   /** Tries a part again after a transient failure, backing off. */

@@ -1,3 +1,4 @@
+import type { Priority } from "../contract/priority";
 import { badRequest } from "../errors";
 import { defaultAudioStream, type StreamInfo } from "./stream";
 
@@ -12,6 +13,7 @@ export interface OptionsInput {
   replace?: boolean;
   max_fetch_retries?: number;
   scope?: ScopeInput;
+  priority?: Priority;
 }
 
 export type Scope =

@@ -53,8 +53,9 @@ export async function handlePart(env: Env, m: PartMessage): Promise<Outcome> {
   }
   await fetched;
   if (result.kind === "busy") {
-    // Waiting for a slot is no failure: the runner sends the part again shortly, same attempt.
-    await runner.partDeferred(m.job_id, part.id, m.attempt, 1);
+    // Waiting for a slot is no failure: the runner sends the part again shortly, same attempt
+    // (a low-priority part a little later, leaving the queue to the others meanwhile).
+    await runner.partDeferred(m.job_id, part.id, m.attempt, init.priority === "low" ? 3 : 1);
     return { kind: "ack" };
   }
   const { reply, provider, settled } = result;

@@ -1,5 +1,6 @@
 import type { Acquired } from "../contract/provider-slots";
 import type { JobInit } from "../contract/job";
+import { priorityRank } from "../contract/priority";
 import { providerId } from "../providers/identity";
 import type { ProviderConfig } from "../contract/provider-config";
 import { DEFAULT_CALLBACK_TIMEOUT_S, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_S, ProviderError, type ProviderReply, SLOT_WAIT_MS } from "../providers/types";
@@ -17,11 +18,11 @@ export const leaseOf = (jobId: string, partId: string, attempt: number) => `${jo
 export const providerState = (env: Env, p: ProviderConfig | string) => env.PROVIDER_STATE.getByName(typeof p === "string" ? p : providerId(p));
 const cooldownMs = (p: ProviderConfig) => (p.cooldown_s ?? 30) * 1000;
 
-function acquireSlot(env: Env, p: ProviderConfig, lease: string, last: boolean): Promise<Acquired> {
+function acquireSlot(env: Env, p: ProviderConfig, lease: string, last: boolean, rank: number): Promise<Acquired> {
   const leaseMs = (p.timeout_s ?? DEFAULT_TIMEOUT_S) * 1000 + LEASE_SLACK_MS;
   // The last provider is the last resort: the circuit breaker only skips a provider in favour
   // of another, and only there does a busy provider make the part wait for a slot.
-  return providerState(env, p).acquire(lease, p.concurrency ?? DEFAULT_CONCURRENCY, leaseMs, last ? SLOT_WAIT_MS : 0, cooldownMs(p), last);
+  return providerState(env, p).acquire(lease, p.concurrency ?? DEFAULT_CONCURRENCY, leaseMs, last ? SLOT_WAIT_MS : 0, cooldownMs(p), last, rank);
 }
 
 /**
@@ -32,7 +33,7 @@ function acquireSlot(env: Env, p: ProviderConfig, lease: string, last: boolean):
 export function prefetchSlot(env: Env, init: JobInit, partId: string, attempt: number) {
   const p = init.providers[0]!;
   const lease = leaseOf(init.job_id, partId, attempt);
-  const slot = acquireSlot(env, p, lease, init.providers.length === 1);
+  const slot = acquireSlot(env, p, lease, init.providers.length === 1, priorityRank(init.priority));
   // A failed RPC surfaces where the slot is awaited; this keeps it from being unhandled meanwhile.
   slot.catch(() => undefined);
   return {
@@ -64,7 +65,7 @@ export async function callProviders(
   for (const [i, p] of init.providers.entries()) {
     const state = providerState(env, p);
     const last = i === init.providers.length - 1;
-    const got = i === 0 && firstSlot ? await firstSlot : await acquireSlot(env, p, lease, last);
+    const got = i === 0 && firstSlot ? await firstSlot : await acquireSlot(env, p, lease, last, priorityRank(init.priority));
     if (!got.granted) {
       if (got.reason === "down") down.push(providerId(p));
       else busy = true;

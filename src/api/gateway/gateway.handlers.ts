@@ -97,7 +97,7 @@ export const createTranscriptionHandler: RouteHandler<typeof CreateRoute, AppEnv
   };
   const options: TranscriptionOptions = { ...a.options, language: a.options.language ?? (chosen.features.includes("language_detection") ? "auto" : DEFAULT_LANGUAGE) };
   const language = options.language === "auto" ? null : options.language.slice(0, 2).toLowerCase();
-  const prepared = await prepareJob(c.env, p, content, { live: false, unreadable: null }, undefined, { model: "asr", model_params: language ? { language } : {} });
+  const prepared = await prepareJob(c.env, p, content, { live: false, unreadable: null }, { priority: options.priority }, { model: "asr", model_params: language ? { language } : {} });
   if (a.webhook) prepared.init.gateway_webhook_job = id;
   // A client that named its backend gets that backend, with no fallback elsewhere.
   if (pinned) prepared.init.providers = [chosen.config];

@@ -88,6 +88,7 @@ export async function prepareJob(
     concurrency: model.provider.concurrency ?? DEFAULT_CONCURRENCY,
     created_at: Date.now(),
     boundary: model.boundary ?? "none",
+    ...(options?.priority && options.priority !== "standard" ? { priority: options.priority } : {}),
   };
   return { init, unavailable: unavailableReason(env, model) };
 }

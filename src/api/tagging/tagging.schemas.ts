@@ -1,3 +1,4 @@
+import { PRIORITIES } from "../../contract/priority";
 import { z } from "@hono/zod-openapi";
 import { MAX_JOBS_PER_REQUEST, MAX_MODEL_PARAMS_BYTES } from "../../limits";
 
@@ -49,6 +50,7 @@ export const TaggerOptionsSchema = z
     replace: z.boolean().optional(),
     max_fetch_retries: z.number().int().min(0).max(20).optional(),
     scope: scopeField.optional(),
+    priority: z.enum(PRIORITIES).optional().openapi({ description: "Addition to the Tagger API: when a provider is busy, parts of `high` jobs get its free slots before `standard` (the default) and `low` ones" }),
   })
   .strict()
   .openapi("TaggerOptions");
