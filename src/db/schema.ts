@@ -158,6 +158,8 @@ export const gatewayJobs = sqliteTable("gateway_jobs", {
   content_qid: text("content_qid").notNull(),
   engine_jobs: text("engine_jobs").notNull(),
   created_at: integer("created_at").notNull(),
+  /** Video analyses: `{feature: provider}`. */
+  feature_providers: text("feature_providers"),
 });
 export type GatewayJobRow = typeof gatewayJobs.$inferSelect;
 

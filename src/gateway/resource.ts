@@ -48,14 +48,21 @@ async function redactedWebhook(env: Env, row: GatewayJobRow, deliveries: Webhook
   return { url: row.webhook_url, ...(names.length ? { headers: Object.fromEntries(names.map((n) => [n, "***"])) } : {}), deliveries: deliveries.map(deliveryView) };
 }
 
-/** The job resource of the seed's envelope: `{data: {id, type, attributes, meta, links}}`; absent keys, never null. */
-export async function transcriptionResource(env: Env, row: GatewayJobRow, state: GroupState, result?: ReturnType<typeof transcriptionResult>, deliveries: WebhookEventRow[] = []) {
+/** Where each job type lives under /v1. */
+export const RESOURCE_PATH = { "transcription-job": "transcriptions", "translation-job": "translations", "video-analysis-job": "video-analyses" } as const;
+
+/**
+ * The job resource of the seed's envelope: `{data: {id, type, attributes, meta, links}}`;
+ * absent keys, never null. `extra`: attributes of the job's type (a video analysis's
+ * per-feature providers and warnings).
+ */
+export async function jobResource(env: Env, row: GatewayJobRow, state: GroupState, result?: object, deliveries: WebhookEventRow[] = [], extra: Record<string, unknown> = {}) {
   const webhook = await redactedWebhook(env, row, deliveries);
-  const path = `/v1/transcriptions/${row.id}`;
+  const path = `/v1/${RESOURCE_PATH[row.type]}/${row.id}`;
   return {
     data: {
       id: row.id,
-      type: "transcription-job" as const,
+      type: row.type,
       attributes: {
         provider: row.provider,
         status: state.status,
@@ -67,6 +74,7 @@ export async function transcriptionResource(env: Env, row: GatewayJobRow, state:
         input: JSON.parse(row.input) as Record<string, unknown>,
         options: JSON.parse(row.options) as Record<string, unknown>,
         ...(webhook ? { webhook } : {}),
+        ...extra,
         ...(result ? { result } : {}),
       },
       meta: row.meta_client ? { client: JSON.parse(row.meta_client) as Record<string, unknown> } : {},

@@ -12,7 +12,7 @@ export interface GroupState {
 }
 
 /** What an engine job's end means as a gateway job error code (docs/gateway.md lists them). */
-function errorOf(row: JobRow): { code: string; message: string } {
+export function errorOf(row: JobRow): { code: string; message: string } {
   if (row.status === "cancelled") return { code: "CANCELLED", message: "The job was cancelled" };
   const message = row.error ?? row.last_warning ?? "The job failed";
   if (row.status_reason === "source_unreachable" || /^Failed to (list parts|download part)/.test(message)) return { code: "MEDIA_UNREACHABLE", message };
@@ -43,4 +43,25 @@ export function groupState(rows: JobRow[]): GroupState {
   if (rows.length > 0 && rows.every((r) => r.status === "succeeded")) return { status: "completed", progress: 100, processed_at, completed_at: endedAt, error: null };
   if (processed_at !== null || rows.some((r) => r.status === "running")) return { status: "processing", progress, processed_at, completed_at: null, error: null };
   return { status: "pending", progress: 0, processed_at: null, completed_at: null, error: null };
+}
+
+/**
+ * A video analysis's state: its features run as separate engine jobs, and a feature that fails
+ * does not take the others down (Google Video Intelligence reports per feature too). Completed
+ * once every job has ended with at least one succeeding, with the failed ones in `failed`;
+ * failed only when all failed (ALL_FEATURES_FAILED, or the media's own error when that is
+ * what they share) or the job was cancelled.
+ */
+export function analysisState(rows: JobRow[]): GroupState & { failed: JobRow[] } {
+  const base = groupState(rows);
+  const ended = rows.length > 0 && rows.every((r) => r.status === "succeeded" || r.status === "failed" || r.status === "cancelled");
+  if (!ended) return { ...base, ...(base.status === "failed" ? { status: "processing" as const, error: null, completed_at: null } : {}), failed: [] };
+  const cancelled = rows.find((r) => r.status === "cancelled");
+  if (cancelled) return { ...base, status: "failed", error: errorOf(cancelled), failed: [] };
+  const failed = rows.filter((r) => r.status === "failed" || r.total_parts === 0 || r.tagged_parts === 0);
+  if (failed.length < rows.length) return { ...base, status: "completed", progress: 100, error: null, failed };
+  const errors = failed.map(errorOf);
+  const shared = errors.every((e) => e.code === errors[0]!.code) && errors[0]!.code === "MEDIA_UNREACHABLE";
+  const error = shared ? errors[0]! : { code: "ALL_FEATURES_FAILED", message: `Every requested feature failed: ${errors.map((e) => e.message).join("; ")}` };
+  return { ...base, status: "failed", error, failed };
 }

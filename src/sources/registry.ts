@@ -49,6 +49,14 @@ async function ensureMp4InR2(env: Env, qid: string, stream: string, source: stri
   return key;
 }
 
+/** The movie header of a content's MP4 stream, read from its copy in R2 (made if need be). */
+export async function mp4MovieOf(env: Env, qid: string, stream: string, source: string) {
+  const key = await ensureMp4InR2(env, qid, stream, source);
+  const head = await env.BUCKET.head(key);
+  if (!head) throw new FetchError(`No media at ${key}`, false);
+  return readMp4Info(async (offset, length) => (await env.BUCKET.get(key, { range: { offset, length } }))!.arrayBuffer(), head.size);
+}
+
 async function mp4Duration(env: Env, key: string, kind: "video" | "audio"): Promise<number> {
   const head = await env.BUCKET.head(key);
   if (!head) throw new FetchError(`No media at ${key}`, false);

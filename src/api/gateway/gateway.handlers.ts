@@ -10,26 +10,15 @@ import { deleteGatewayJob, gatewayJobOf, insertGatewayJob, type GatewayJobRow } 
 import { ApiError, badRequest, notFound } from "../../errors";
 import { engineJobsOf, gatewayJobView } from "../../gateway/job-view";
 import { featuresOf, gatewayProviderName } from "../../gateway/capabilities";
-import { transcriptionResource, transcriptionResult, type TranscriptionOptions } from "../../gateway/resource";
+import { jobResource, transcriptionResult, type TranscriptionOptions } from "../../gateway/resource";
 import { groupState } from "../../gateway/status";
 import { readTranscript, subtitles } from "../../gateway/transcript";
-import { checkDestination, OutboundUrlError } from "../../net/outbound";
+import { checkGatewayUrl, unsupported } from "../../gateway/checks";
 import { findModel, runnableProviders, unavailableReason } from "../../providers/catalog";
 import { launchJob, prepareJob } from "../tagging/start-job";
+import type { TranscriptionJob } from "./gateway.schemas";
 import type { createTranscription as CreateRoute, getTranscription as GetRoute, getTranscriptionResult as ResultRoute, listGatewayProviders as ProvidersRoute } from "./gateway.routes";
 import { gatewayProviders } from "../../gateway/providers-list";
-
-const unsupported = (message: string) => new ApiError(400, "UNSUPPORTED_FEATURE", message);
-
-/** Gateway URLs (media and webhooks) obey the outbound-address rule, with the seed's error code. */
-async function checkGatewayUrl(env: Env, url: string, field: string): Promise<void> {
-  try {
-    await checkDestination(env, url, field);
-  } catch (e) {
-    if (e instanceof OutboundUrlError) throw new ApiError(400, "SOURCE_URL_FORBIDDEN", e.message);
-    throw e;
-  }
-}
 
 /**
  * The speech-to-text model (`asr`) and the provider that runs it: the one the client named, else
@@ -114,8 +103,9 @@ export const createTranscriptionHandler: RouteHandler<typeof CreateRoute, AppEnv
     webhook_headers: sealedHeaders,
     meta_client: meta?.client ? JSON.stringify(meta.client) : null,
     content_qid: content.qid,
-    engine_jobs: JSON.stringify([{ feature: "speech_to_text", model: "asr", job_id: prepared.init.job_id }]),
+    engine_jobs: JSON.stringify([{ feature: "speech_to_text", model: "asr", job_id: prepared.init.job_id, track: "speech_to_text" }]),
     created_at: now,
+    feature_providers: null,
   };
   // The job exists before its engine job starts, so the engine job's first state already has
   // a gateway job to report to.
@@ -127,7 +117,7 @@ export const createTranscriptionHandler: RouteHandler<typeof CreateRoute, AppEnv
     throw new ApiError(503, "NOT_STARTED", started.error ?? started.message);
   }
   c.header("Location", `/v1/transcriptions/${id}`);
-  return c.json(await transcriptionResource(c.env, row, groupState([])), 202);
+  return c.json(asTranscriptionJob(await jobResource(c.env, row, groupState([]))), 202);
 };
 
 /** The caller's tenant's job; another tenant's job is 404 like an unknown one. */
@@ -139,8 +129,11 @@ async function transcriptionOf(env: Env, p: Awaited<ReturnType<typeof principalO
 
 export const getTranscriptionHandler: RouteHandler<typeof GetRoute, AppEnv> = async (c) => {
   const row = await transcriptionOf(c.env, await principalOf(c), c.req.valid("param").id);
-  return c.json((await gatewayJobView(c.env, row)).resource, 200);
+  return c.json(asTranscriptionJob((await gatewayJobView(c.env, row)).resource), 200);
 };
+
+/** The resource builder serves every job type; this row was read as a transcription job, so its resource is one. */
+const asTranscriptionJob = (resource: unknown) => resource as TranscriptionJob;
 
 export const getTranscriptionResultHandler: RouteHandler<typeof ResultRoute, AppEnv> = async (c) => {
   const row = await transcriptionOf(c.env, await principalOf(c), c.req.valid("param").id);

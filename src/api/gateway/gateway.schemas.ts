@@ -5,12 +5,12 @@ import { z } from "@hono/zod-openapi";
  * attributes, meta}}`, strict (an unknown key is a 400 naming it), `meta.client` kept verbatim.
  */
 
-const priority = z.enum(["low", "standard", "high"]).openapi({ description: "`high` work is dispatched first when providers are busy" });
+export const priority = z.enum(["low", "standard", "high"]).openapi({ description: "`high` work is dispatched first when providers are busy" });
 
 /** Headers this service sets on every delivery, which a client's headers may not replace. */
 const RESERVED_HEADERS = ["host", "content-length", "content-type", "transfer-encoding", "connection", "user-agent", "webhook-id", "webhook-timestamp", "webhook-signature"];
 
-const webhook = z
+export const webhook = z
   .object({
     url: z.string().url().max(4096),
     headers: z
@@ -24,7 +24,7 @@ const webhook = z
   .strict()
   .openapi({ description: "Where lifecycle events are posted (signed, see the README); header values are stored sealed and shown as `***`; `deliveries` in responses lists the last delivery attempts" });
 
-const meta = z
+export const meta = z
   .object({
     client: z.record(z.string(), z.unknown()).optional().openapi({ description: "Returned unchanged in every response and webhook" }),
     system: z.unknown().optional().openapi({ description: "Ignored in requests (the seed's own samples send it)" }),
@@ -126,6 +126,7 @@ export const TranscriptionJobSchema = z
     }),
   })
   .openapi("TranscriptionJob");
+export type TranscriptionJob = z.infer<typeof TranscriptionJobSchema>;
 
 const features = z.object({ features: z.array(z.string()) });
 

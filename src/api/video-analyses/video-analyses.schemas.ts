@@ -1,0 +1,92 @@
+import { z } from "@hono/zod-openapi";
+import { ANALYSIS_FEATURES } from "../../gateway/video-analysis";
+import { meta, priority, webhook } from "../gateway/gateway.schemas";
+
+export const VideoAnalysisCreateSchema = z
+  .object({
+    data: z
+      .object({
+        type: z.literal("video-analysis-job"),
+        attributes: z
+          .object({
+            input: z
+              .object({
+                url: z.string().url().max(4096),
+                features: z.array(z.enum(ANALYSIS_FEATURES)).min(1, "at least one feature must be specified").max(10),
+                audio_track: z.number().int().min(0).max(63).optional(),
+              })
+              .strict(),
+            options: z
+              .object({
+                language: z
+                  .string()
+                  .regex(/^(auto|[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*)$/, "must be a BCP 47 language code or auto")
+                  .default("auto"),
+                confidence_threshold: z.number().min(0).max(1).default(0.5),
+                priority: priority.default("standard"),
+              })
+              .strict()
+              .prefault({}),
+            webhook: webhook.optional(),
+            provider: z.string().min(1).max(100).optional(),
+          })
+          .strict(),
+        meta: meta.optional(),
+      })
+      .strict(),
+  })
+  .strict()
+  .openapi("VideoAnalysisCreateRequest");
+
+const instance = z.object({ start: z.number(), end: z.number(), confidence: z.number() });
+const named = z.object({ name: z.string(), confidence: z.number(), instances: z.array(instance) });
+
+export const VideoAnalysisResultSchema = z
+  .object({
+    video_metadata: z.object({
+      duration: z.number().optional(),
+      width: z.number().optional(),
+      height: z.number().optional(),
+      frame_rate: z.number().optional(),
+      format: z.string(),
+      codec: z.string().optional(),
+    }),
+    labels: z.array(named).optional(),
+    scenes: z.array(z.object({ index: z.number().int(), start: z.number(), end: z.number() })).optional(),
+    speech_to_text: z.array(z.object({ start: z.number(), end: z.number(), text: z.string(), language: z.string(), confidence: z.number().optional() })).optional(),
+    ocr: z.array(z.object({ text: z.string(), confidence: z.number(), language: z.string(), instances: z.array(instance) })).optional(),
+    faces: z.array(z.record(z.string(), z.unknown())).optional(),
+    content_moderation: z.record(z.string(), z.unknown()).nullable().optional(),
+    sentiment: z.record(z.string(), z.unknown()).nullable().optional(),
+    topics: z.array(named).optional(),
+    brands: z.array(named).optional(),
+    summary: z.string().nullable().optional(),
+  })
+  .openapi("VideoAnalysisResult");
+
+export const VideoAnalysisJobSchema = z
+  .object({
+    data: z.object({
+      id: z.string().uuid(),
+      type: z.literal("video-analysis-job"),
+      attributes: z.object({
+        provider: z.string().openapi({ description: "The provider, or `auto` when features run on several (then see feature_providers)" }),
+        status: z.enum(["pending", "processing", "completed", "failed"]),
+        progress: z.number().int().min(0).max(100),
+        error: z.object({ code: z.string(), message: z.string() }).optional(),
+        created_at: z.string(),
+        processed_at: z.string().optional(),
+        completed_at: z.string().optional(),
+        input: z.record(z.string(), z.unknown()),
+        options: z.record(z.string(), z.unknown()),
+        webhook: z.record(z.string(), z.unknown()).optional(),
+        feature_providers: z.record(z.string(), z.string()),
+        warnings: z.array(z.object({ code: z.string(), message: z.string(), feature: z.string().optional() })).optional(),
+        result: VideoAnalysisResultSchema.optional(),
+      }),
+      meta: z.object({ client: z.record(z.string(), z.unknown()).optional() }),
+      links: z.object({ self: z.string(), result: z.string() }),
+    }),
+  })
+  .openapi("VideoAnalysisJob");
+export type VideoAnalysisJob = z.infer<typeof VideoAnalysisJobSchema>;
