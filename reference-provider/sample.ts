@@ -35,7 +35,7 @@ export const SPEECH = {
   file: "speech.m4a",
   duration_s: 20,
   phrases: [
-    { at_s: 1, voice: "en-us+klatt6", text: "hello and welcome", expect: ["hello", "welcome"] },
+    { at_s: 1, voice: "en-us+klatt3", text: "welcome to the show", expect: ["welcome", "show"] },
     { at_s: 5, voice: "en-us+klatt3", text: "the president said today", expect: ["said", "today"] },
     { at_s: 9, voice: "en-us+klatt3", text: "one two three four five six seven eight nine ten", expect: ["three", "four", "five", "six", "seven", "eight", "nine"] },
     { at_s: 16, voice: "en-us+klatt6", text: "the movie starts tonight", expect: ["movie", "starts", "tonight"] },

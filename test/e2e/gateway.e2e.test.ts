@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SAMPLE_DIR, SPEECH } from "../../reference-provider/sample";
+import { runFfmpeg } from "../../reference-provider/ffmpeg";
+import { DEMO, SAMPLE_DIR, SPEECH, samplePath } from "../../reference-provider/sample";
 import { freePort, type LocalService, migrateLocal, startLocalService, startReferenceProviderProcess } from "../../scripts/lib/local-service";
 import { serveDirs } from "../support/range-server";
 
@@ -36,6 +37,7 @@ describe("end to end: AI Gateway transcription, offline", () => {
   let api: LocalService;
   let provider: LocalService;
   let media: { server: Server; url: string };
+  let videos: { server: Server; url: string };
   let token: string;
 
   const call = async (method: string, path: string, body?: unknown, auth = `Bearer ${token}`) =>
@@ -49,6 +51,11 @@ describe("end to end: AI Gateway transcription, offline", () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "tagger-gateway-e2e-"));
     media = await serveDirs([SAMPLE_DIR]);
+    // The sample's pictures (known cuts, the word on screen) with the speech sample as its sound.
+    const made = join(dir, "videos");
+    mkdirSync(made);
+    await runFfmpeg(["-loglevel", "error", "-i", samplePath(DEMO.files.video), "-i", samplePath(SPEECH.file), "-map", "0:v", "-map", "1:a", "-c:v", "copy", "-af", "apad", "-c:a", "aac", "-t", String(DEMO.duration_s), "-movflags", "+faststart", join(made, "talking-demo.mp4")]);
+    videos = await serveDirs([made]);
     migrateLocal(join(dir, "state"));
     provider = await startReferenceProviderProcess(await freePort());
     api = await startLocalService({ port: await freePort(), persistTo: join(dir, "state"), vars: { REFERENCE_PROVIDER_URL: provider.url, URL_SIGNING_KEY: "e2e-signing-key", ADMIN_TOKEN: ADMIN, CREDENTIALS_KEY: "e2e-credentials-key" } });
@@ -63,6 +70,7 @@ describe("end to end: AI Gateway transcription, offline", () => {
     await api?.stop();
     await provider?.stop();
     media?.server.close();
+    videos?.server.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -108,4 +116,42 @@ describe("end to end: AI Gateway transcription, offline", () => {
       expect(cues).toEqual(result.segments.map((s) => ({ start: s.start, end: s.end, text: s.text })));
     }
   }, 120_000);
+
+  it("analyses a video with scenes, ocr and speech_to_text offline: the known cuts, the word on screen and the spoken words", async () => {
+    const created = await call("POST", "/v1/video-analyses", {
+      data: { type: "video-analysis-job", attributes: { input: { url: `${videos.url}/talking-demo.mp4`, features: ["scenes", "ocr", "speech_to_text"] }, options: { language: "en" } } },
+    });
+    const job = await ok<Job>(created, 202);
+    expect(job.data.attributes.provider).toBe("reference");
+    let polled = job;
+    const deadline = Date.now() + 100_000;
+    while (!["completed", "failed"].includes(polled.data.attributes.status) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      polled = await ok<Job>(await call("GET", `/v1/video-analyses/${job.data.id}`));
+    }
+    expect(polled.data.attributes, api.output() + provider.output()).toMatchObject({ status: "completed", progress: 100 });
+    const result = await ok<{
+      video_metadata: Record<string, unknown>;
+      scenes: Array<{ index: number; start: number; end: number }>;
+      ocr: Array<{ text: string; instances: Array<{ start: number; end: number }> }>;
+      speech_to_text: Array<{ start: number; end: number; text: string; language: string }>;
+    }>(await call("GET", `/v1/video-analyses/${job.data.id}/result`));
+    expect(result.video_metadata).toMatchObject({ duration: DEMO.duration_s, width: 480, height: 270, frame_rate: DEMO.fps, format: "mp4", codec: "h264" });
+    // Scenes: one per shot of the sample, joined across the 30 s parts, starting at the known cuts.
+    expect(result.scenes.map((s) => s.index)).toEqual(result.scenes.map((_, i) => i));
+    const starts = result.scenes.map((s) => s.start);
+    expect(starts).toHaveLength(DEMO.cuts_s.length + 1);
+    [0, ...DEMO.cuts_s].forEach((cut, i) => expect(Math.abs(starts[i]! - cut)).toBeLessThanOrEqual(0.1));
+    // The word on screen, in the instance around the one sampled frame that shows it.
+    const word = result.ocr.find((o) => o.text === DEMO.text.word);
+    expect(word, JSON.stringify(result.ocr)).toBeDefined();
+    expect(word!.instances.some((i) => i.start <= DEMO.text.sampled_at_s && i.end >= DEMO.text.sampled_at_s)).toBe(true);
+    // The spoken words inside their phrases' windows.
+    for (const [i, p] of SPEECH.phrases.entries()) {
+      const end = SPEECH.phrases[i + 1]?.at_s ?? SPEECH.duration_s;
+      const heard = result.speech_to_text.filter((s) => s.start >= p.at_s - 0.1 && s.end <= end).flatMap((s) => s.text.split(" "));
+      for (const w of p.expect) expect(heard, `"${w}" in ${p.at_s}-${end} s: ${JSON.stringify(result.speech_to_text)}`).toContain(w);
+    }
+    expect(result.speech_to_text.every((s) => s.language === "en")).toBe(true);
+  }, 150_000);
 });
