@@ -50,14 +50,40 @@ export function segmentTags(words: Word[]): Tag[] {
 /** A part this model cannot transcribe whatever the retries: the provider answers 422. */
 export class UnsupportedLanguage extends MediaError {}
 
+export function requireEnglish(params: Params): void {
+  if (typeof params.language === "string" && params.language !== "en") {
+    throw new UnsupportedLanguage(`the reference speech models know English (en) only, not ${params.language}`);
+  }
+}
+
+/**
+ * The words of a part, in ms from its start. The text models (sentiment, topics, summary) read
+ * the same transcript as asr: a part asked for by several of them at once is heard once.
+ */
+const heardParts = new Map<string, Promise<Word[]>>();
+const HEARD_KEPT = 16;
+
+export function transcribe(media: MediaInput): Promise<Word[]> {
+  const key = `${media.kind}|${media.url}|${media.start_ms}|${media.duration_ms}`;
+  let heard = heardParts.get(key);
+  if (!heard) {
+    heard = (async () => {
+      const parts = utterances(await pcm(media));
+      const words = await recognize(parts.map((u) => u.samples));
+      return parts.flatMap((u, i) =>
+        words[i]!.map((w) => ({ word: w.word, start_ms: (u.start * 1000) / SAMPLE_RATE + w.start_ms, end_ms: Math.min(media.duration_ms, (u.start * 1000) / SAMPLE_RATE + w.end_ms) })),
+      );
+    })();
+    heardParts.set(key, heard);
+    heard.catch(() => heardParts.delete(key));
+    if (heardParts.size > HEARD_KEPT) heardParts.delete(heardParts.keys().next().value!);
+  }
+  return heard;
+}
+
 /** US English speech to text with PocketSphinx: one tag per segment of speech, words inside. */
 export async function runAsr(media: MediaInput, params: Params): Promise<Tag[]> {
-  if (typeof params.language === "string" && params.language !== "en") {
-    throw new UnsupportedLanguage(`the reference speech model knows English (en) only, not ${params.language}`);
-  }
-  const parts = utterances(await pcm(media));
-  const heard = await recognize(parts.map((u) => u.samples));
-  const words = parts.flatMap((u, i) => heard[i]!.map((w) => ({ word: w.word, start_ms: (u.start * 1000) / SAMPLE_RATE + w.start_ms, end_ms: (u.start * 1000) / SAMPLE_RATE + w.end_ms })));
-  return segmentTags(words.map((w) => ({ ...w, end_ms: Math.min(w.end_ms, media.duration_ms) })));
+  requireEnglish(params);
+  return segmentTags(await transcribe(media));
 }
 

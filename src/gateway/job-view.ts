@@ -29,7 +29,7 @@ export async function gatewayJobView(env: Env, row: GatewayJobRow) {
   const deliveries = row.webhook_url ? await eventsOf(db(env), row.id, 10) : [];
   if (row.type === "video-analysis-job") {
     const result = state.status === "completed" ? await analysisResult(env, row, new Set(state.failed.map((f) => f.id))) : undefined;
-    const warnings = state.status === "completed" ? analysisWarnings(row, state.failed) : [];
+    const warnings = state.status === "completed" ? analysisWarnings(row, state.failed, result) : [];
     return { state, resource: await jobResource(env, row, state, result, deliveries, { feature_providers: JSON.parse(row.feature_providers ?? "{}") as Record<string, string>, ...(warnings.length ? { warnings } : {}) }) };
   }
   const options = JSON.parse(row.options) as TranscriptionOptions;

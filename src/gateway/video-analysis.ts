@@ -57,6 +57,17 @@ function byText(tags: ExportTag[], threshold: number) {
     .sort((a, b) => b.confidence - a.confidence || a.text.localeCompare(b.text));
 }
 
+/** The seed's sentiment: per segment, and overall as the duration-weighted mean (> 0.05 positive, < -0.05 negative). */
+function sentimentResult(tags: ExportTag[]) {
+  const instances = tags.map((t) => {
+    const info = t.additional_info ? (JSON.parse(t.additional_info) as { score?: unknown }) : {};
+    return { start: seconds(t.start_time), end: seconds(t.end_time), label: t.text, score: typeof info.score === "number" ? info.score : 0 };
+  });
+  const weight = instances.reduce((w, i) => w + Math.max(0.001, i.end - i.start), 0);
+  const score = instances.length ? Math.round((instances.reduce((t, i) => t + i.score * Math.max(0.001, i.end - i.start), 0) / weight) * 1000) / 1000 : 0;
+  return { overall: score > 0.05 ? "positive" : score < -0.05 ? "negative" : "neutral", score, instances };
+}
+
 const CODECS: Record<string, string> = { avc1: "h264", avc3: "h264", hvc1: "hevc", hev1: "hevc", av01: "av1", vp09: "vp9" };
 
 /** The seed's video_metadata, from the movie header of the media's copy in R2 (HLS: format and duration only). */
@@ -107,18 +118,24 @@ export async function analysisResult(env: Env, row: GatewayJobRow, failed: Set<s
             ...(typeof info.confidence === "number" ? { confidence: info.confidence } : {}),
           };
         });
-    } else result[feature] = byText(tags, options.confidence_threshold).map(({ text, confidence, instances }) => ({ name: text, confidence, instances }));
+    } else if (feature === "sentiment") result.sentiment = sentimentResult(tags);
+    else if (feature === "summary") result.summary = tags.map((t) => t.text.trim()).filter(Boolean).join(" ");
+    else if (feature === "topics") result.topics = byText(tags, options.confidence_threshold).slice(0, 10).map(({ text, confidence, instances }) => ({ name: text, confidence, instances }));
+    else result[feature] = byText(tags, options.confidence_threshold).map(({ text, confidence, instances }) => ({ name: text, confidence, instances }));
   }
   return { video_metadata: await videoMetadata(env, row), ...result };
 }
 
-/** What the client should know besides the result: failed features, and speech without speakers. */
-export function analysisWarnings(row: GatewayJobRow, failed: JobRow[]) {
+/** What the client should know besides the result: failed features, speech without speakers, text features with no speech to read. */
+export function analysisWarnings(row: GatewayJobRow, failed: JobRow[], result?: Record<string, unknown>) {
   const jobs = JSON.parse(row.engine_jobs) as FeatureJob[];
   const warnings: Array<{ code: string; message: string; feature?: string }> = [];
   for (const f of failed) {
     for (const j of jobs.filter((x) => x.job_id === f.id)) warnings.push({ code: "FEATURE_FAILED", feature: j.feature, message: f.error ?? f.last_warning ?? "The feature's model failed" });
   }
   if (jobs.some((j) => j.feature === "speech_to_text")) warnings.push({ code: "DIARIZATION_UNAVAILABLE", feature: "speech_to_text", message: "No provider of this deployment identifies speakers: speaker_id is left out" });
+  const silent = (f: string) => result && failed.every((x) => !jobs.some((j) => j.feature === f && j.job_id === x.id));
+  if (silent("sentiment") && (result!.sentiment as { instances?: unknown[] } | undefined)?.instances?.length === 0) warnings.push({ code: "NO_SPEECH", feature: "sentiment", message: "No speech was heard: the sentiment is neutral by default" });
+  if (silent("summary") && result!.summary === "") warnings.push({ code: "NO_SPEECH", feature: "summary", message: "No speech was heard: there is nothing to summarise" });
   return warnings.slice(0, 20);
 }

@@ -17,6 +17,8 @@ export interface ReferenceModelSpec {
 }
 
 const schema = (properties: Record<string, unknown>) => ({ type: "object", properties, additionalProperties: false });
+const language = { type: "string", pattern: "^[a-z]{2}$", description: "ISO 639-1 language of the audio; these models know en only" };
+const englishOnly = (properties: Record<string, unknown>) => schema({ language, ...properties });
 
 export const REFERENCE_MODELS: ReferenceModelSpec[] = [
   {
@@ -91,5 +93,35 @@ export const REFERENCE_MODELS: ReferenceModelSpec[] = [
       { resource: "transcriptions", features: ["timestamps"] },
       { resource: "video-analyses", features: ["speech_to_text"] },
     ],
+  },
+  {
+    name: "sentiment",
+    boundary: "none",
+    type: "audio",
+    track: { name: "sentiment", label: "Sentiment" },
+    description: "Sentiment of what is said (English speech, AFINN-165 lexicon): one tag per segment of speech, its label and a score in [-1, 1]",
+    params_schema: englishOnly({}),
+    defaults: {},
+    gateway: [{ resource: "video-analyses", features: ["sentiment"] }],
+  },
+  {
+    name: "topics",
+    boundary: "none",
+    type: "audio",
+    track: { name: "topics", label: "Topics" },
+    description: "Keywords of what is said (English speech, stop words removed): each tagged where it is said, with its share of the part's top count as confidence",
+    params_schema: englishOnly({ max_topics: { type: "integer", minimum: 1, maximum: 50, default: 10, description: "Keywords kept per part" } }),
+    defaults: { max_topics: 10 },
+    gateway: [{ resource: "video-analyses", features: ["topics"] }],
+  },
+  {
+    name: "summary",
+    boundary: "none",
+    type: "audio",
+    track: { name: "summary", label: "Summary" },
+    description: "An extractive summary of what is said (English speech): the part's most representative segments",
+    params_schema: englishOnly({ sentences: { type: "integer", minimum: 1, maximum: 10, default: 2, description: "Segments kept per part" } }),
+    defaults: { sentences: 2 },
+    gateway: [{ resource: "video-analyses", features: ["summary"] }],
   },
 ];

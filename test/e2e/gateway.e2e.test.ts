@@ -117,9 +117,9 @@ describe("end to end: AI Gateway transcription, offline", () => {
     }
   }, 120_000);
 
-  it("analyses a video with scenes, ocr and speech_to_text offline: the known cuts, the word on screen and the spoken words", async () => {
+  it("analyses a video with scenes, ocr, speech_to_text, sentiment, topics and summary offline: the known cuts, the word on screen, the spoken words and what they say", async () => {
     const created = await call("POST", "/v1/video-analyses", {
-      data: { type: "video-analysis-job", attributes: { input: { url: `${videos.url}/talking-demo.mp4`, features: ["scenes", "ocr", "speech_to_text"] }, options: { language: "en" } } },
+      data: { type: "video-analysis-job", attributes: { input: { url: `${videos.url}/talking-demo.mp4`, features: ["scenes", "ocr", "speech_to_text", "sentiment", "topics", "summary"] }, options: { language: "en" } } },
     });
     const job = await ok<Job>(created, 202);
     expect(job.data.attributes.provider).toBe("reference");
@@ -135,6 +135,9 @@ describe("end to end: AI Gateway transcription, offline", () => {
       scenes: Array<{ index: number; start: number; end: number }>;
       ocr: Array<{ text: string; instances: Array<{ start: number; end: number }> }>;
       speech_to_text: Array<{ start: number; end: number; text: string; language: string }>;
+      sentiment: { overall: string; score: number; instances: Array<{ start: number; end: number; label: string; score: number }> };
+      topics: Array<{ name: string; confidence: number; instances: Array<{ start: number; end: number }> }>;
+      summary: string;
     }>(await call("GET", `/v1/video-analyses/${job.data.id}/result`));
     expect(result.video_metadata).toMatchObject({ duration: DEMO.duration_s, width: 480, height: 270, frame_rate: DEMO.fps, format: "mp4", codec: "h264" });
     // Scenes: one per shot of the sample, joined across the 30 s parts, starting at the known cuts.
@@ -153,5 +156,18 @@ describe("end to end: AI Gateway transcription, offline", () => {
       for (const w of p.expect) expect(heard, `"${w}" in ${p.at_s}-${end} s: ${JSON.stringify(result.speech_to_text)}`).toContain(w);
     }
     expect(result.speech_to_text.every((s) => s.language === "en")).toBe(true);
+    // "welcome" is the one word of the speech in the AFINN lexicon (+2): its segment is positive, the
+    // rest neutral, and weighted by duration the whole is just short of positive (0 < score <= 0.05).
+    expect(result.sentiment.overall).toBe("neutral");
+    expect(result.sentiment.score).toBeGreaterThan(0);
+    expect(result.sentiment.instances.find((i) => i.label === "positive")).toMatchObject({ start: expect.closeTo(1, 0) });
+    expect(result.sentiment.instances.filter((i) => i.label !== "neutral")).toHaveLength(1);
+    // Topics: content words said, each where it is said.
+    const movie = result.topics.find((t) => t.name === "movie");
+    expect(movie?.instances.every((i) => i.start >= 15.9 && i.end <= SPEECH.duration_s), JSON.stringify(result.topics)).toBe(true);
+    expect(result.topics.map((t) => t.name)).toEqual(expect.arrayContaining(["show", "tonight"]));
+    // The summary: the part's two most representative segments, the first of them the welcome.
+    expect(result.summary.startsWith("welcome to the show")).toBe(true);
+    expect(polled.data.attributes).not.toHaveProperty("warnings.0.code", "FEATURE_FAILED");
   }, 150_000);
 });

@@ -129,5 +129,6 @@ describe("AI Gateway: transcriptions", () => {
       health: { status: "ok" },
     });
     expect(data.find((p) => p.id === "reference")?.attributes.resources.transcriptions).toEqual({ features: ["timestamps"] });
+    // A video analysis of labels and scenes needs both backends: each feature goes where it is offered.
   });
 });

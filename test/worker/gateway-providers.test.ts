@@ -12,7 +12,7 @@ describe("AI Gateway: GET /v1/providers and provider selection, offline", () => 
         type: "provider",
         attributes: {
           name: "Reference (offline)",
-          resources: { transcriptions: { features: ["timestamps"] }, "video-analyses": { features: ["ocr", "scenes", "speech_to_text"] } },
+          resources: { transcriptions: { features: ["timestamps"] }, "video-analyses": { features: ["ocr", "scenes", "sentiment", "speech_to_text", "summary", "topics"] } },
           available: true,
           health: { status: "ok", in_flight: 0, concurrency: expect.any(Number) },
         },

@@ -17,8 +17,11 @@ describe("smoke", () => {
       spec("loudness", "audio", "loudness", "Loudness"),
       spec("object", "frame", "object_detection", "Object Detection", false),
       spec("ocr", "frame", "ocr", "OCR"),
+      spec("sentiment", "audio", "sentiment", "Sentiment"),
       spec("shot", "video", "shot_detection", "Shot Detection"),
       spec("silence", "audio", "silence", "Silence"),
+      spec("summary", "audio", "summary", "Summary"),
+      spec("topics", "audio", "topics", "Topics"),
     ]);
   });
 });

@@ -57,7 +57,10 @@ export const VideoAnalysisResultSchema = z
     ocr: z.array(z.object({ text: z.string(), confidence: z.number(), language: z.string(), instances: z.array(instance) })).optional(),
     faces: z.array(z.record(z.string(), z.unknown())).optional(),
     content_moderation: z.record(z.string(), z.unknown()).nullable().optional(),
-    sentiment: z.record(z.string(), z.unknown()).nullable().optional(),
+    sentiment: z
+      .object({ overall: z.enum(["positive", "neutral", "negative"]), score: z.number(), instances: z.array(z.object({ start: z.number(), end: z.number(), label: z.string(), score: z.number() })) })
+      .nullable()
+      .optional(),
     topics: z.array(named).optional(),
     brands: z.array(named).optional(),
     summary: z.string().nullable().optional(),
