@@ -148,9 +148,10 @@ export abstract class RunnerCore extends DurableObject<Env> {
       const events = isTerminal(job.status) ? this.journal.after(this.eventsCopied.job === job.id ? this.eventsCopied.seq : 0) : [];
       await writeSnapshot(this.env, job, now, this.live.get(), events);
       if (events.length > 0) this.eventsCopied = { job: job.id, seq: events.at(-1)!.seq };
-      this.store.markFlushed(job.seq, now);
-      // After the snapshot, so the gateway's events say what a GET of the job says.
+      // After the snapshot, so the gateway's events say what a GET of the job says; before the
+      // flush counts as done, so a failed send is retried with it (evaluating twice is harmless).
       if (job.init.gateway_webhook_job) await this.env.WEBHOOKS.send(evaluateMessage(job.init.gateway_webhook_job));
+      this.store.markFlushed(job.seq, now);
     } catch (e) {
       console.error(`job ${job.id}: snapshot failed, the alarm will retry`, e);
     }
