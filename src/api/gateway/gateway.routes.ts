@@ -56,7 +56,7 @@ export const listGatewayProviders = createRoute({
   method: "get",
   path: "/v1/providers",
   tags: ["ai-gateway"],
-  operationId: "listProviders",
+  operationId: "listGatewayProviders",
   summary: "List available providers",
   description:
     "Every backend of this deployment and the features it offers per resource (only resources it supports appear), from the model catalog's gateway declarations: a feature is listed only where its model can run here. Also its health and load. Jobs with `provider` omitted go to the first backend that offers every feature they ask for.",

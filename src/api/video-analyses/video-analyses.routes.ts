@@ -25,6 +25,7 @@ export const getVideoAnalysis = createRoute({
   tags: ["ai-gateway"],
   operationId: "getVideoAnalysis",
   summary: "Get video analysis job",
+  description: "The job: its status, progress 0-100, the provider of each feature, warnings (failed features, no speaker identification), and once completed its result.",
   request: { params: z.object({ id }) },
   responses: { 200: jsonResponse(VideoAnalysisJobSchema, "The job"), ...errorResponses(400, 401, 404) },
 });
