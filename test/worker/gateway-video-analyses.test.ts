@@ -81,7 +81,7 @@ describe("AI Gateway: video analyses", () => {
   it("refuses bad requests with the field named, features no provider offers, and hides other tenants' jobs", async () => {
     await expectError(await create({ input: { url: media(), features: [] } }), 400, "VALIDATION_ERROR", /features: at least one feature/);
     await expectError(await create({ input: { url: media(), features: ["dancing"] } }), 400, "VALIDATION_ERROR", /features/);
-    await expectError(await create({ input: { url: media(), features: ["sentiment", "summary"] } }), 400, "UNSUPPORTED_FEATURE", /sentiment, summary: no provider/);
+    await expectError(await create({ input: { url: media(), features: ["content_moderation", "brands"] } }), 400, "UNSUPPORTED_FEATURE", /content_moderation, brands: no provider/);
     await expectError(await create({ input: { url: media(), features: ["scenes"] }, provider: "nobody" }), 400, "UNKNOWN_PROVIDER");
     await expectError(await create({ input: { url: media(), features: ["scenes"] }, options: { confidence_threshold: 2 } }), 400, "VALIDATION_ERROR", /confidence_threshold/);
     await expectError(await create({ input: { url: "ftp://x/y.mp4", features: ["scenes"] } }), 400, "SOURCE_URL_FORBIDDEN", /input\.url/);
