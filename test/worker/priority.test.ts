@@ -38,8 +38,7 @@ describe("priority at a saturated provider", () => {
     const provider = { kind: "http", name: "prio-shared", url: env.TEST_PROVIDER_URL, concurrency: 1 };
     for (const name of ["prio-low", "prio-high"]) await json(await call("PUT", `/models/${name}`, { token: ADMIN, body: { type: "video", provider, default_params: { latency_ms: 2500 } } }), 200);
     for (const qid of ["prio-l1", "prio-l2", "prio-l3", "prio-h"]) await registerHls(qid, 2);
-    const low = [];
-    for (const qid of ["prio-l1", "prio-l2", "prio-l3"]) low.push((await startJob(qid, { options: { priority: "low" }, jobs: [{ model: "prio-low" }] })).jobs[0]!.job_id);
+    for (const qid of ["prio-l1", "prio-l2", "prio-l3"]) expect((await startJob(qid, { options: { priority: "low" }, jobs: [{ model: "prio-low" }] })).jobs[0]!.started).toBe(true);
     // The first low part holds the slot; the other two wait for it.
     await new Promise((r) => setTimeout(r, 300));
     const high = (await startJob("prio-h", { options: { priority: "high" }, jobs: [{ model: "prio-high" }] })).jobs[0]!.job_id;
