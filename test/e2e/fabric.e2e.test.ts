@@ -47,6 +47,7 @@ describe("end to end: content in the content fabric, through wrangler dev and th
   let provider: LocalService;
   let fake: { fabric: FakeFabric; server: Server; url: string };
   let liveStarted: number;
+  let liveSegments: Array<{ file: string }>;
 
   const call = async <T>(method: string, path: string, body?: unknown, token: string = USER_TOKEN): Promise<T> => {
     const res = await fetch(`${api.url}${path}`, {
@@ -85,6 +86,7 @@ describe("end to end: content in the content fabric, through wrangler dev and th
     fake = await startFakeFabric();
     // The live object has been recording for 40 s: its edge is segment 9 (36-40 s); the black at 44-46 s is yet to come.
     liveStarted = Date.now() - 40_000;
+    liveSegments = liveFiles.map((f) => ({ file: join(live, f) }));
     fake.fabric.configure({
       objects: [
         {
@@ -94,7 +96,7 @@ describe("end to end: content in the content fabric, through wrangler dev and th
           meta: vodMeta({ title: "A film in the fabric", streams: { video: { codec_type: "video", parts: partFiles.map((_, i) => ({ hash: `hqp_part${i}`, seconds: PART_S })) } } }),
           parts: Object.fromEntries(partFiles.map((f, i) => [`hqp_part${i}`, { file: join(parts, f) }])),
         },
-        { qid: LIVE, hash: "hq__3dFabricLiveE2eV1", tokens: [USER_TOKEN, CREDENTIAL], meta: liveMeta("A channel in the fabric"), live: { started_ms: liveStarted, segments: liveFiles.map((f) => ({ file: join(live, f) })) } },
+        { qid: LIVE, hash: "hq__3dFabricLiveE2eV1", tokens: [USER_TOKEN, CREDENTIAL], meta: liveMeta("A channel in the fabric"), live: { started_ms: liveStarted, segments: liveSegments } },
       ],
     });
     migrateLocal(join(dir, "state"));
@@ -137,6 +139,10 @@ describe("end to end: content in the content fabric, through wrangler dev and th
   }, 120_000);
 
   it("tags a live iq__ object with black: the black at 44-46 s of the recording, in wall-clock time", async () => {
+    // The recording has been going for 40 s when the job starts (not when the suite set up,
+    // which takes as long as starting wrangler dev takes): its edge is segment 9 (36-40 s).
+    liveStarted = Date.now() - 40_000;
+    fake.fabric.configure({ objects: [{ qid: LIVE, hash: "hq__3dFabricLiveE2eV1", tokens: [USER_TOKEN, CREDENTIAL], meta: liveMeta("A channel in the fabric"), live: { started_ms: liveStarted, segments: liveSegments } }] });
     const started = await call<{ jobs: Array<{ job_id: string; started: boolean }> }>("POST", `/${LIVE}/tag`, { options: { scope: { max_duration: 16 } }, jobs: [{ model: "black" }] });
     expect(started.jobs[0]!.started).toBe(true);
     const job = await waitDone(LIVE, started.jobs[0]!.job_id, 60_000);
