@@ -8,6 +8,13 @@ import { DEMO, samplePath } from "../../reference-provider/sample";
 import { freePort, type LocalService, migrateLocal, startLocalService, startReferenceProviderProcess } from "../../scripts/lib/local-service";
 import { startTestProvider } from "../support/test-provider";
 
+/** What this test reads of a job's status. */
+interface LiveJob {
+  job_id: string;
+  status: string;
+  tag_details: { tagged_parts?: number; tagging_progress?: string; warnings?: unknown } | null;
+}
+
 interface Tag {
   start_time: number;
   end_time: number;
@@ -68,8 +75,7 @@ describe("end to end: a live channel tagged with shot, across a restart of wrang
     expect(res.ok, `${method} ${path}: ${res.status} ${text}`).toBe(true);
     return text ? JSON.parse(text) : null;
   };
-  // `any`: job statuses are read field by field, and the assertions check their shapes.
-  const jobOf = async (id: string) => ((await call("GET", "/live-e2e/job-status")) as { jobs: Array<Record<string, any>> }).jobs.find((j) => j.job_id === id)!;
+  const jobOf = async (id: string) => ((await call("GET", "/live-e2e/job-status")) as { jobs: LiveJob[] }).jobs.find((j) => j.job_id === id)!;
 
   it("tags 30 s of stream in contiguous 2 s intervals, with no gap and no duplicate across the restart", async () => {
     await call("PUT", "/contents/live-e2e", { title: "Live e2e", streams: { video: { url: `${origin.url}/live/e2e/index.m3u8` } } });
@@ -85,8 +91,7 @@ describe("end to end: a live channel tagged with shot, across a restart of wrang
     await new Promise((r) => setTimeout(r, 3000));
     api = await startLocalService({ port, persistTo: state(), vars: vars() });
 
-    // `any`: as in jobOf, the assertions check the shape.
-    let job: Record<string, any> = {};
+    let job = {} as LiveJob;
     const deadline = Date.now() + 100_000;
     while (Date.now() < deadline) {
       job = await jobOf(jobId);
@@ -94,8 +99,9 @@ describe("end to end: a live channel tagged with shot, across a restart of wrang
       await new Promise((r) => setTimeout(r, 500));
     }
     expect(job.status, JSON.stringify(job) + api.output().slice(-3000)).toBe("succeeded");
-    expect(job.tag_details.tagging_progress).toBe("15/15");
-    expect(job.tag_details.warnings).toBeNull();
+    expect(job.tag_details?.tagging_progress).toBe("15/15");
+    expect(job.tag_details).not.toBeNull();
+    expect(job.tag_details!.warnings).toBeNull();
 
     const { tags } = (await call("GET", "/live-e2e/tags?track=shot_detection&limit=1000")) as { tags: Tag[] };
     // Each part's first shot starts where the part starts: one per interval.

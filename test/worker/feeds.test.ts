@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { runnerName } from "../../src/contract/runner";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ADMIN, BASE, call, devToken, expectError, json, registerHls, registerModel, startJob, waitFor } from "./helpers";
+import { ADMIN, type ApiBody, BASE, call, devToken, expectError, json, registerHls, registerModel, startJob, waitFor } from "./helpers";
 
 interface Message {
   type: string;
@@ -10,9 +10,9 @@ interface Message {
   feed_seq?: number;
   job_id?: string;
   qid?: string;
-  // `any`: feed payloads are read field by field, and the assertions check their shapes.
-  data?: Record<string, any>;
-  jobs?: Array<Record<string, any>>;
+  // ApiBody: feed payloads are read field by field, and the assertions check their shapes.
+  data?: Record<string, ApiBody>;
+  jobs?: Array<Record<string, ApiBody>>;
   at?: string;
 }
 
