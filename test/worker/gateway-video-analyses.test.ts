@@ -87,6 +87,8 @@ describe("AI Gateway: video analyses", () => {
     await expectError(await create({ input: { url: "ftp://x/y.mp4", features: ["scenes"] } }), 400, "SOURCE_URL_FORBIDDEN", /input\.url/);
     await expectError(await call("POST", "/v1/video-analyses", { body: { data: { type: "transcription-job", attributes: { input: { url: media(), features: ["scenes"] } } } } }), 400, "VALIDATION_ERROR", /data\.type/);
     await expectError(await call("POST", "/v1/video-analyses", { raw: "{not json", headers: { "content-type": "application/json" } }), 400);
+    await expectError(await create({ input: { url: media(), features: ["scenes"], audio_track: 1 } }), 400, "UNSUPPORTED_FEATURE", /audio_track/);
+    await expectError(await create({ input: { url: media(), features: ["scenes"] } }, undefined, { meta: { client: { note: "x".repeat(17_000) } } }), 400, "VALIDATION_ERROR", /meta\.client is larger than 16 KiB/);
 
     await model("va-shots3", ["scenes"], { span_part: "shot" });
     const mine = await json<ApiBody>(await create({ input: { url: media(), features: ["scenes"] }, provider: "va-test" }), 202);

@@ -7,13 +7,13 @@ import { requireReady } from "../../config/readiness";
 import { db } from "../../db/client";
 import { putContent } from "../../db/contents";
 import { deleteGatewayJob, gatewayJobOf, insertGatewayJob, type GatewayJobRow } from "../../db/gateway-jobs";
-import { ApiError, badRequest, notFound } from "../../errors";
+import { ApiError, notFound } from "../../errors";
 import { engineJobsOf, gatewayJobView } from "../../gateway/job-view";
 import { featuresOf, gatewayProviderName } from "../../gateway/capabilities";
 import { jobResource, transcriptionResult, type TranscriptionOptions } from "../../gateway/resource";
 import { groupState } from "../../gateway/status";
 import { readTranscript, subtitles } from "../../gateway/transcript";
-import { checkGatewayUrl, unsupported } from "../../gateway/checks";
+import { checkCreate, requireCompleted, unsupported } from "../../gateway/checks";
 import { findModel, runnableProviders, unavailableReason } from "../../providers/catalog";
 import { launchJob, prepareJob } from "../tagging/start-job";
 import type { TranscriptionJob } from "./gateway.schemas";
@@ -62,10 +62,7 @@ export const createTranscriptionHandler: RouteHandler<typeof CreateRoute, AppEnv
   requireReady(c.env);
   const { attributes: a, meta } = c.req.valid("json").data;
   const tenant = chooseTenant(p, c.req.valid("header")["x-tenant-id"], "X-Tenant-Id");
-  await checkGatewayUrl(c.env, a.input.url, "data.attributes.input.url");
-  if (a.webhook) await checkGatewayUrl(c.env, a.webhook.url, "data.attributes.webhook.url");
-  if (a.input.type === "video" && (a.input.audio_track ?? 0) > 0) throw unsupported("audio_track: only the first audio track (0) can be transcribed here");
-  if (meta?.client && JSON.stringify(meta.client).length > 16 * 1024) throw badRequest("data.meta.client is larger than 16 KiB as JSON", "VALIDATION_ERROR");
+  await checkCreate(c.env, a, meta?.client, a.input.type === "video");
   const needs = [...(a.options.diarization ? ["diarization"] : []), ...(a.options.language === "auto" ? ["language_detection"] : [])];
   const { chosen, pinned } = await speechProvider(c.env, a.provider, needs);
   const provider = chosen.name;
@@ -139,11 +136,7 @@ export const getTranscriptionResultHandler: RouteHandler<typeof ResultRoute, App
   const row = await transcriptionOf(c.env, await principalOf(c), c.req.valid("param").id);
   const state = groupState(await engineJobsOf(c.env, row));
   const options = JSON.parse(row.options) as TranscriptionOptions;
-  if (state.status === "failed") throw notFound(`Transcription job ${row.id} failed: ${state.error?.message ?? "no result"}`, "JOB_FAILED");
-  if (state.status !== "completed") {
-    c.header("Retry-After", "5");
-    throw notFound(`The result of transcription job ${row.id} is not ready (status ${state.status}, progress ${state.progress})`, "RESULT_NOT_READY");
-  }
+  requireCompleted(state, `transcription job ${row.id}`, (n, v) => c.header(n, v));
   const format = c.req.valid("query").format ?? options.format;
   const transcript = await readTranscript(c.env, { tenant: row.tenant_id, qid: row.content_qid });
   if (format === "json") return c.json(transcriptionResult({ ...options, format }, transcript), 200);

@@ -5,6 +5,9 @@ import { z } from "@hono/zod-openapi";
  * attributes, meta}}`, strict (an unknown key is a 400 naming it), `meta.client` kept verbatim.
  */
 
+/** A BCP 47 language code, or `auto` for detection. */
+export const languageOrAuto = z.string().regex(/^(auto|[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*)$/, "must be a BCP 47 language code or auto");
+
 export const priority = z.enum(["low", "standard", "high"]).openapi({ description: "`high` work is dispatched first when providers are busy" });
 
 /** Headers this service sets on every delivery, which a client's headers may not replace. */
@@ -47,9 +50,7 @@ export const TranscriptionCreateSchema = z
               .strict(),
             options: z
               .object({
-                language: z
-                  .string()
-                  .regex(/^(auto|[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*)$/, "must be a BCP 47 language code or auto")
+                language: languageOrAuto
                   .optional()
                   .openapi({ description: "Absent: `auto` where the provider detects the language, else en-US" }),
                 timestamps: z.boolean().default(true),

@@ -47,6 +47,7 @@ export async function prepareJob(
     const bad = declaredParamsError(model.params_schema, runConfig);
     if (bad) throw badRequest(`Invalid model_params for ${model.name}: ${bad}`, "INVALID_MODEL_PARAMS");
   }
+  const runnable = runnableProviders(env, model);
   const eff = effectiveOptions({ name: model.name, type: model.type }, contentFacts(content, live), options, job.overrides);
   if (eff.scope.type === "assets") {
     const missing = (eff.scope.assets ?? []).filter((a) => !content.assets[a]);
@@ -84,7 +85,7 @@ export async function prepareJob(
     tracks: model.tag_tracks,
     // Providers this deployment cannot run (Workers AI without its bindings) are left out, so a
     // model with an offline fallback goes straight to it.
-    providers: runnableProviders(env, model).length ? runnableProviders(env, model) : providersOf(model),
+    providers: runnable.length ? runnable : providersOf(model),
     concurrency: model.provider.concurrency ?? DEFAULT_CONCURRENCY,
     created_at: Date.now(),
     boundary: model.boundary ?? "none",

@@ -7,8 +7,8 @@ import { requireReady } from "../../config/readiness";
 import { db } from "../../db/client";
 import { putContent } from "../../db/contents";
 import { deleteGatewayJob, gatewayJobOf, insertGatewayJob, type GatewayJobRow } from "../../db/gateway-jobs";
-import { ApiError, badRequest, notFound } from "../../errors";
-import { checkGatewayUrl, MAX_META_CLIENT_BYTES, unsupported } from "../../gateway/checks";
+import { ApiError, notFound } from "../../errors";
+import { checkCreate, requireCompleted } from "../../gateway/checks";
 import { engineJobsOf, gatewayJobView, stateOf } from "../../gateway/job-view";
 import { jobResource } from "../../gateway/resource";
 import { chooseProviders, type FeatureChoice } from "../../gateway/selection";
@@ -34,10 +34,7 @@ export const createVideoAnalysisHandler: RouteHandler<typeof CreateRoute, AppEnv
   requireReady(c.env);
   const { attributes: a, meta } = c.req.valid("json").data;
   const tenant = chooseTenant(p, c.req.valid("header")["x-tenant-id"], "X-Tenant-Id");
-  await checkGatewayUrl(c.env, a.input.url, "data.attributes.input.url");
-  if (a.webhook) await checkGatewayUrl(c.env, a.webhook.url, "data.attributes.webhook.url");
-  if ((a.input.audio_track ?? 0) > 0) throw unsupported("audio_track: only the first audio track (0) can be analysed here");
-  if (meta?.client && JSON.stringify(meta.client).length > MAX_META_CLIENT_BYTES) throw badRequest("data.meta.client is larger than 16 KiB as JSON", "VALIDATION_ERROR");
+  await checkCreate(c.env, a, meta?.client, true);
   const features = [...new Set(a.input.features)];
   const choices = await chooseProviders(c.env, "video-analyses", features, a.provider);
   const options: AnalysisOptions = a.options;
@@ -113,10 +110,6 @@ export const getVideoAnalysisHandler: RouteHandler<typeof GetRoute, AppEnv> = as
 export const getVideoAnalysisResultHandler: RouteHandler<typeof ResultRoute, AppEnv> = async (c) => {
   const row = await analysisOf(c.env, await principalOf(c), c.req.valid("param").id);
   const state = stateOf(row, await engineJobsOf(c.env, row));
-  if (state.status === "failed") throw notFound(`Video analysis job ${row.id} failed: ${state.error?.message ?? "no result"}`, "JOB_FAILED");
-  if (state.status !== "completed") {
-    c.header("Retry-After", "5");
-    throw notFound(`The result of video analysis job ${row.id} is not ready (status ${state.status}, progress ${state.progress})`, "RESULT_NOT_READY");
-  }
+  requireCompleted(state, `video analysis job ${row.id}`, (n, v) => c.header(n, v));
   return c.json(await analysisResult(c.env, row, new Set(state.failed.map((f) => f.id))), 200);
 };

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ANALYSIS_FEATURES } from "../../gateway/video-analysis";
-import { meta, priority, webhook } from "../gateway/gateway.schemas";
+import { languageOrAuto, meta, priority, webhook } from "../gateway/gateway.schemas";
 
 export const VideoAnalysisCreateSchema = z
   .object({
@@ -18,10 +18,7 @@ export const VideoAnalysisCreateSchema = z
               .strict(),
             options: z
               .object({
-                language: z
-                  .string()
-                  .regex(/^(auto|[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*)$/, "must be a BCP 47 language code or auto")
-                  .default("auto"),
+                language: languageOrAuto.default("auto"),
                 confidence_threshold: z.number().min(0).max(1).default(0.5),
                 priority: priority.default("standard"),
               })
