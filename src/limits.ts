@@ -27,3 +27,7 @@ export const FEED_SNAPSHOT_JOBS = 50;
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 /** A provider's deferred result: up to MAX_TAGS_PER_PART tags with their frame info. */
 export const MAX_CALLBACK_BODY_BYTES = 16 * 1024 * 1024;
+/** A document to translate is read up to this many bytes. */
+export const MAX_TEXT_DOCUMENT_BYTES = 10 * 1024 * 1024;
+/** Characters of a text part at most (a segment longer than this is a part of its own). */
+export const TEXT_PART_CHARS = 2_000;

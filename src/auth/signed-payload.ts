@@ -5,7 +5,7 @@ import { base64ToBytes, bytesToBase64 } from "./token";
  * callbacks). The purpose is part of what is signed, so a token minted for one use is worthless
  * for another.
  */
-export type TokenPurpose = "media" | "callback";
+export type TokenPurpose = "media" | "callback" | "gateway-file";
 
 const enc = new TextEncoder();
 const b64url = (b: Uint8Array) => bytesToBase64(b).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");

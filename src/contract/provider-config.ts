@@ -22,13 +22,29 @@ export interface HttpProviderConfig {
 }
 
 /** A model on Cloudflare's GPUs, through the Worker's AI binding. */
+/**
+ * What a Workers AI model does, which decides how a part becomes its input and its output
+ * becomes tags (docs/providers.md lists each).
+ */
+export const WORKERS_AI_TASKS = [
+  "speech-recognition",
+  "object-detection",
+  "image-classification",
+  "image-to-text",
+  "image-moderation",
+  "translation",
+  "speech-summary",
+  "speech-topics",
+] as const;
+export type WorkersAiTask = (typeof WORKERS_AI_TASKS)[number];
+
 export interface WorkersAiProviderConfig {
   kind: "workers-ai";
   name?: string;
   /** `@cf/...` */
   model: string;
   /** What the model does, for models the service does not know by id. */
-  task?: "speech-recognition" | "object-detection" | "image-classification" | "image-to-text";
+  task?: WorkersAiTask;
   timeout_s?: number;
   concurrency?: number;
   cooldown_s?: number;

@@ -18,16 +18,16 @@ export async function checkGatewayUrl(env: Env, url: string, field: string): Pro
 const MAX_META_CLIENT_BYTES = 16 * 1024;
 
 /**
- * What every create checks before anything is stored: where the media and the webhook point,
+ * What every create checks before anything is stored: where the media (or document) and the webhook point,
  * that only the first audio track is asked for (where a track applies), and meta.client's size.
  */
 export async function checkCreate(
   env: Env,
-  a: { input: { url: string; audio_track?: number }; webhook?: { url: string } },
+  a: { input: { url?: string; audio_track?: number }; webhook?: { url: string } },
   metaClient: unknown,
   audioTrackApplies: boolean,
 ): Promise<void> {
-  await checkGatewayUrl(env, a.input.url, "data.attributes.input.url");
+  if (a.input.url !== undefined) await checkGatewayUrl(env, a.input.url, "data.attributes.input.url");
   if (a.webhook) await checkGatewayUrl(env, a.webhook.url, "data.attributes.webhook.url");
   if (audioTrackApplies && (a.input.audio_track ?? 0) > 0) throw unsupported("audio_track: only the first audio track (0) can be read here");
   if (metaClient && JSON.stringify(metaClient).length > MAX_META_CLIENT_BYTES) throw badRequest("data.meta.client is larger than 16 KiB as JSON", "VALIDATION_ERROR");

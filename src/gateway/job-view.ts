@@ -6,6 +6,7 @@ import { eventsOf } from "../db/webhooks";
 import { jobResource, transcriptionResult, type TranscriptionOptions } from "./resource";
 import { analysisState, groupState, type GroupState } from "./status";
 import { readTranscript } from "./transcript";
+import { translationResult } from "./translation";
 import { analysisResult, analysisWarnings } from "./video-analysis";
 
 /** The distinct engine jobs of a gateway job, as D1 has them. */
@@ -31,6 +32,10 @@ export async function gatewayJobView(env: Env, row: GatewayJobRow) {
     const result = state.status === "completed" ? await analysisResult(env, row, new Set(state.failed.map((f) => f.id))) : undefined;
     const warnings = state.status === "completed" ? analysisWarnings(row, state.failed, result) : [];
     return { state, resource: await jobResource(env, row, state, result, deliveries, { feature_providers: JSON.parse(row.feature_providers ?? "{}") as Record<string, string>, ...(warnings.length ? { warnings } : {}) }) };
+  }
+  if (row.type === "translation-job") {
+    const result = state.status === "completed" ? await translationResult(env, row) : undefined;
+    return { state, resource: await jobResource(env, row, state, result, deliveries) };
   }
   const options = JSON.parse(row.options) as TranscriptionOptions;
   const result = state.status === "completed" ? transcriptionResult(options, await readTranscript(env, { tenant: row.tenant_id, qid: row.content_qid })) : undefined;

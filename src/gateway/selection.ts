@@ -1,7 +1,7 @@
 import type { ProviderConfig } from "../contract/provider-config";
 import { db } from "../db/client";
 import { ApiError } from "../errors";
-import { listModels, runnableProviders } from "../providers/catalog";
+import { findModel, listModels, runnableProviders, unavailableReason } from "../providers/catalog";
 import type { GatewayResource, ModelDefinition } from "../providers/types";
 import { featuresOf, gatewayProviderName } from "./capabilities";
 import { unsupported } from "./checks";
@@ -51,4 +51,39 @@ export async function chooseProviders(env: Env, resource: GatewayResource, featu
     if (picks.every((p) => p)) return picks as FeatureChoice[];
   }
   return features.map((f) => candidates.find((c) => c.feature === f)!);
+}
+
+/** What each resource served by a single model calls its work, for errors. */
+const WORK = { transcriptions: "speech_to_text", translations: "translation", "video-analyses": "video analysis" } as const;
+
+/**
+ * The model of a resource that one model serves (transcriptions: `asr`, translations:
+ * `translate`) and the provider that runs it: the one the client named, else the first of the
+ * deployment's providers that offers every feature asked for (GET /v1/providers shows the same
+ * declarations).
+ */
+export async function modelProvider(env: Env, modelName: string, resource: GatewayResource, requested: string | undefined, needs: string[]) {
+  const work = WORK[resource];
+  const model = await findModel(env, db(env), modelName);
+  if (!model) throw unsupported(`${work}: this deployment has no ${modelName} model`);
+  const reason = unavailableReason(env, model);
+  if (reason) throw unsupported(`${work} is not available in this deployment: ${reason}`);
+  const offers = await Promise.all(
+    runnableProviders(env, model).map(async (config) => {
+      const name = await gatewayProviderName(config);
+      return { config, name, features: featuresOf(model, resource, name) };
+    }),
+  );
+  const serving = offers.filter((o) => o.features.length > 0 || (model.gateway ?? []).some((g) => g.resource === resource && (g.provider === undefined || g.provider === o.name)));
+  if (requested && requested !== "auto") {
+    const named = serving.find((o) => o.name === requested);
+    if (!named) throw new ApiError(400, "UNKNOWN_PROVIDER", `Provider ${requested} does not serve ${resource} here; these do: ${serving.map((o) => o.name).join(", ") || "none"}`);
+    const missing = needs.filter((f) => !named.features.includes(f));
+    if (missing.length) throw unsupported(`${missing.join(", ")}: provider ${requested} does not offer ${missing.length > 1 ? "them" : "it"} (it offers ${named.features.join(", ") || "none of the optional features"})`);
+    return { model, chosen: named, pinned: true };
+  }
+  if (!serving.length) throw unsupported(`${work}: no provider of this deployment serves ${resource}`);
+  const fit = serving.find((o) => needs.every((f) => o.features.includes(f)));
+  if (!fit) throw unsupported(`${needs.join(", ")}: no provider of this deployment offers ${needs.length > 1 ? "them" : "it"} for ${resource}`);
+  return { model, chosen: fit, pinned: false };
 }

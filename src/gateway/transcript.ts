@@ -35,11 +35,11 @@ export async function readTranscript(env: Env, content: { tenant: string; qid: s
   return { segments, text: segments.map((s) => s.text).filter(Boolean).join(" "), end_ms: end, language };
 }
 
-/** SubRip or WebVTT text of the segments: one cue each, numbered from 1 (the tag exports' cue rules). */
-export function subtitles(segments: TranscriptSegment[], format: "srt" | "vtt"): string {
+/** SubRip or WebVTT text of the segments: one cue each, numbered from 1 (the tag exports' cue rules); `lines`: keep each cue's line breaks. */
+export function subtitles(segments: TranscriptSegment[], format: "srt" | "vtt", lines = false): string {
   const cues = segments.map((s, i) => {
     const tag = { start_time: Math.round(s.start * 1000), end_time: Math.round(s.end * 1000), text: s.text };
-    return format === "vtt" ? vttCue(tag, i + 1) : srtCue(tag, i + 1);
+    return format === "vtt" ? vttCue(tag, i + 1, lines) : srtCue(tag, i + 1, lines);
   });
   return (format === "vtt" ? "WEBVTT\n\n" : "") + cues.join("");
 }

@@ -1,3 +1,4 @@
+import { MODERATION_LABELS } from "../contract/moderation";
 import type { GatewayJobRow } from "../db/gateway-jobs";
 import type { JobRow } from "../db/schema";
 import { mp4DurationMs } from "../sources/mp4";
@@ -68,6 +69,18 @@ function sentimentResult(tags: ExportTag[]) {
   return { overall: score > 0.05 ? "positive" : score < -0.05 ? "negative" : "neutral", score, instances };
 }
 
+/**
+ * The seed's content_moderation: the labels seen at or above the threshold, each with its
+ * instances; safe when there are none. `checked_labels` says what was looked for, so "safe" is
+ * never claimed about a label no model checks.
+ */
+function moderationResult(tags: ExportTag[], threshold: number) {
+  const signals = byText(tags, threshold)
+    .filter((s) => (MODERATION_LABELS as readonly string[]).includes(s.text))
+    .map(({ text, confidence, instances }) => ({ label: text, confidence, instances }));
+  return { is_safe: signals.length === 0, signals, checked_labels: [...MODERATION_LABELS] };
+}
+
 const CODECS: Record<string, string> = { avc1: "h264", avc3: "h264", hvc1: "hevc", hev1: "hevc", av01: "av1", vp09: "vp9" };
 
 /** The seed's video_metadata, from the movie header of the media's copy in R2 (HLS: format and duration only). */
@@ -119,6 +132,7 @@ export async function analysisResult(env: Env, row: GatewayJobRow, failed: Set<s
           };
         });
     } else if (feature === "sentiment") result.sentiment = sentimentResult(tags);
+    else if (feature === "content_moderation") result.content_moderation = moderationResult(tags, options.confidence_threshold);
     else if (feature === "summary") result.summary = tags.map((t) => t.text.trim()).filter(Boolean).join(" ");
     else if (feature === "topics") result.topics = byText(tags, options.confidence_threshold).slice(0, 10).map(({ text, confidence, instances }) => ({ name: text, confidence, instances }));
     else result[feature] = byText(tags, options.confidence_threshold).map(({ text, confidence, instances }) => ({ name: text, confidence, instances }));

@@ -2,7 +2,8 @@ import type { Priority } from "../contract/priority";
 import { badRequest } from "../errors";
 import { defaultAudioStream, type StreamInfo } from "./stream";
 
-export type ModelType = "frame" | "video" | "audio" | "processor";
+/** `text`: a model over a text document (a translation), read in chunks of whole segments. */
+export type ModelType = "frame" | "video" | "audio" | "processor" | "text";
 export type ScopeType = "video" | "processor" | "assets" | "livestream";
 
 /** A scope as a client may write it: any layer may leave out any key, `type` included. */
@@ -58,8 +59,9 @@ export function defaultScopeType(model: ModelFacts, content: ContentFacts): Scop
   return "video";
 }
 
-/** Audio models take the content's default audio stream; everything else takes `video`. */
+/** Audio models take the content's default audio stream, text models its `text` stream; everything else takes `video`. */
 export function defaultStream(model: ModelFacts, content: ContentFacts): string {
+  if (model.type === "text") return "text";
   if (model.type === "audio") {
     const audio = defaultAudioStream(content.streams);
     if (audio) return audio;

@@ -48,7 +48,7 @@ export async function preparePartMedia(env: Env, init: JobInit, part: PartRef): 
     const key = r2Key(part.source);
     return { media: { ...base, url: await signMediaUrl(env, key), kind: "range" }, bytes: { key, offset_ms: part.start_ms } };
   }
-  const kind = part.kind === "image" ? "image" : init.model_type === "audio" ? "audio" : "video";
+  const kind = part.kind === "image" ? "image" : init.model_type === "audio" ? "audio" : init.model_type === "text" ? "text" : "video";
   // A whole uploaded file needs no copy, but it must be there.
   if (isR2(part.source) && !part.byterange && !part.init) {
     const key = r2Key(part.source);

@@ -10,7 +10,7 @@ export const providerRequestSchema = z.object({
   media: z
     .object({
       url: z.string().url(),
-      kind: z.enum(["video", "audio", "image", "range"]),
+      kind: z.enum(["video", "audio", "image", "range", "text"]),
       content_type: z.string(),
       start_ms: z.number().int().min(0),
       duration_ms: z.number().int().min(0),

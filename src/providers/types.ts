@@ -51,7 +51,7 @@ export interface ProviderRequest {
   params: Record<string, unknown>;
   media: {
     url: string;
-    kind: "video" | "audio" | "image" | "range";
+    kind: "video" | "audio" | "image" | "range" | "text";
     content_type: string;
     start_ms: number;
     duration_ms: number;

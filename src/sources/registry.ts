@@ -8,6 +8,7 @@ import { copyToR2, fileKey, isR2, R2_PREFIX, r2Key, readSource } from "./bytes";
 import { listHls } from "./hls";
 import { mp4DurationMs, readMp4Info } from "./mp4";
 import { FetchError } from "./safe-fetch";
+import { planTextParts } from "./text-document";
 
 export { fileKey };
 
@@ -94,6 +95,12 @@ export async function planParts(env: Env, content: Content, scope: Scope, modelT
   const spec = content.streams[scope.stream];
   if (!spec) throw new FetchError(`Stream ${scope.stream} not found in content ${content.qid}`, false);
   const source = sourceOf(content.qid, spec);
+  if (modelType === "text") {
+    if (scope.type !== "video") return { parts: [], live: false };
+    const parts = await planTextParts(env, content.qid, scope.stream, source);
+    checkPartCount(parts.length, `The document of stream ${scope.stream}`);
+    return { parts, live: false };
+  }
   const kind = await streamKind(env, source);
   const audio = isAudioStreamName(scope.stream) || modelType === "audio";
 

@@ -37,17 +37,19 @@ function clock(ms: number, sep: "." | ","): string {
 }
 
 /** Cue text: one line, and nothing a player would read as markup or a cue boundary. */
-const cueText = (text: string) => text.replace(/\r?\n+/g, " ").replace(/-->/g, "→").replace(/&/g, "&amp;").replace(/</g, "&lt;").trim();
+/** A cue's text on one line, or (`lines`) with its own line breaks kept, never with the blank line that would end the cue. */
+const cueLines = (text: string, lines: boolean) => (lines ? text.trim().replace(/\r\n?/g, "\n").replace(/\n\s*\n+/g, "\n") : text.replace(/\r?\n+/g, " ").trim());
+const cueText = (text: string, lines: boolean) => cueLines(text, lines).replace(/-->/g, "→").replace(/&/g, "&amp;").replace(/</g, "&lt;");
 
 export const vttHeader = (title: string) => `WEBVTT - ${title.replace(/[\r\n]+/g, " ").replace(/-->/g, "→")}\n\n`;
 
-export function vttCue(tag: Pick<ExportTag, "start_time" | "end_time" | "text">, n: number): string {
+export function vttCue(tag: Pick<ExportTag, "start_time" | "end_time" | "text">, n: number, lines = false): string {
   // A cue must end after it starts; instant tags (a shot boundary, an image) last one millisecond.
   const end = Math.max(tag.end_time, tag.start_time + 1);
-  return `${n}\n${clock(tag.start_time, ".")} --> ${clock(end, ".")}\n${cueText(tag.text)}\n\n`;
+  return `${n}\n${clock(tag.start_time, ".")} --> ${clock(end, ".")}\n${cueText(tag.text, lines)}\n\n`;
 }
 
-export function srtCue(tag: Pick<ExportTag, "start_time" | "end_time" | "text">, n: number): string {
+export function srtCue(tag: Pick<ExportTag, "start_time" | "end_time" | "text">, n: number, lines = false): string {
   const end = Math.max(tag.end_time, tag.start_time + 1);
-  return `${n}\n${clock(tag.start_time, ",")} --> ${clock(end, ",")}\n${tag.text.replace(/\r?\n+/g, " ").trim()}\n\n`;
+  return `${n}\n${clock(tag.start_time, ",")} --> ${clock(end, ",")}\n${cueLines(tag.text, lines)}\n\n`;
 }

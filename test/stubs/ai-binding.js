@@ -7,6 +7,7 @@
 // capacity error (3040) then answers like resnet-50; "@cf/test/unknown" is "No such model" (5007).
 
 const isBytes = (v) => Array.isArray(v) && v.length > 0 && v.every((b) => Number.isInteger(b) && b >= 0 && b <= 255);
+const isLang = (v) => typeof v === "string" && /^[a-z]{2,3}$/.test(v);
 const isImage = (v) => isBytes(v) && ((v[0] === 0xff && v[1] === 0xd8) || (v[0] === 0x89 && v[1] === 0x50));
 
 function checkKeys(inputs, allowed, model) {
@@ -51,6 +52,34 @@ export default function (env) {
       if (typeof inputs.prompt !== "string" || inputs.prompt.length === 0) throw new Error("5004: Invalid data: prompt");
       if (inputs.max_tokens !== undefined && !Number.isInteger(inputs.max_tokens)) throw new Error("5004: Invalid data: max_tokens");
       return fixtures.llava;
+    },
+    "@cf/meta/m2m100-1.2b"(inputs) {
+      checkKeys(inputs, ["text", "source_lang", "target_lang"], "m2m100");
+      if (typeof inputs.text !== "string" || inputs.text.length === 0) throw new Error("5004: Invalid data: text must be a non-empty string");
+      if (!isLang(inputs.target_lang)) throw new Error("5004: Invalid data: target_lang is required (a language code)");
+      if (inputs.source_lang !== undefined && !isLang(inputs.source_lang)) throw new Error("5004: Invalid data: source_lang must be a language code");
+      // No model here: the answer names the direction it was asked for, so tests can check it.
+      return { translated_text: `[${inputs.source_lang ?? "en"}>${inputs.target_lang}] ${inputs.text}` };
+    },
+    "@cf/meta/llama-3.1-8b-instruct-fast"(inputs) {
+      checkKeys(inputs, ["messages", "prompt", "max_tokens", "temperature", "top_p", "top_k", "seed", "response_format", "stream"], "llama-3.1");
+      if (inputs.prompt === undefined === (inputs.messages === undefined)) throw new Error("5004: Invalid data: give either prompt or messages");
+      if (inputs.messages !== undefined && !(Array.isArray(inputs.messages) && inputs.messages.length > 0 && inputs.messages.every((m) => ["system", "user", "assistant"].includes(m.role) && typeof m.content === "string"))) {
+        throw new Error("5004: Invalid data: messages must be [{role, content}]");
+      }
+      if (inputs.max_tokens !== undefined && !Number.isInteger(inputs.max_tokens)) throw new Error("5004: Invalid data: max_tokens");
+      const format = inputs.response_format;
+      if (format !== undefined && !(["json_object", "json_schema"].includes(format.type) && (format.type !== "json_schema" || typeof format.json_schema === "object"))) {
+        throw new Error("5004: Invalid data: response_format");
+      }
+      return format?.type === "json_schema" ? fixtures.llamaTopics : fixtures.llamaSummary;
+    },
+    "@cf/meta/llama-3.2-11b-vision-instruct"(inputs) {
+      checkKeys(inputs, ["prompt", "messages", "image", "max_tokens", "temperature", "top_p", "top_k", "seed", "raw", "stream"], "llama-3.2-vision");
+      if (typeof inputs.prompt !== "string" || inputs.prompt.length === 0) throw new Error("5004: Invalid data: prompt");
+      if (inputs.image !== undefined && !isImage(inputs.image)) throw new Error("5004: Invalid data: image must be the bytes of an image (number[])");
+      if (inputs.temperature !== undefined && typeof inputs.temperature !== "number") throw new Error("5004: Invalid data: temperature");
+      return fixtures.llamaVision;
     },
     "@cf/test/capacity"(inputs) {
       capacityCalls++;

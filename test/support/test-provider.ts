@@ -69,6 +69,19 @@ export function startTestProvider(port = 0): Promise<{ server: Server; url: stri
       res.writeHead(200, { "content-type": file[1]!.endsWith(".mp4") ? "video/mp4" : "application/octet-stream", "content-length": bytes.length });
       return void res.end(bytes);
     }
+    // Documents to translate, as a web server would serve them.
+    const doc = /^\/documents\/([\w.-]+)$/.exec(path);
+    if (req.method === "GET" && doc) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(new URL(`../fixtures/documents/${doc[1]}`, import.meta.url));
+      } catch {
+        return send(404, { error: "no such document" });
+      }
+      const type = doc[1]!.endsWith(".vtt") ? "text/vtt" : doc[1]!.endsWith(".srt") ? "application/x-subrip" : "text/plain";
+      res.writeHead(200, { "content-type": type, "content-length": bytes.length });
+      return void res.end(bytes);
+    }
     if (req.method === "GET" && path.startsWith("/calls")) {
       const model = new URL(path, "http://x").searchParams.get("model");
       return send(200, { calls: model ? calls.filter((c) => c.model === model) : calls });

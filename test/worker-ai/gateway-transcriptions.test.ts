@@ -125,7 +125,11 @@ describe("AI Gateway: transcriptions", () => {
     expect(wai?.attributes).toMatchObject({
       name: "Cloudflare Workers AI",
       available: true,
-      resources: { transcriptions: { features: ["language_detection", "timestamps"] }, "video-analyses": { features: ["labels", "speech_to_text"] } },
+      resources: {
+        transcriptions: { features: ["language_detection", "timestamps"] },
+        translations: { features: ["language_detection"] },
+        "video-analyses": { features: ["content_moderation", "labels", "speech_to_text", "summary", "topics"] },
+      },
       health: { status: "ok" },
     });
     expect(data.find((p) => p.id === "reference")?.attributes.resources.transcriptions).toEqual({ features: ["timestamps"] });

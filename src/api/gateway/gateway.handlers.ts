@@ -9,45 +9,15 @@ import { putContent } from "../../db/contents";
 import { deleteGatewayJob, gatewayJobOf, insertGatewayJob, type GatewayJobRow } from "../../db/gateway-jobs";
 import { ApiError, notFound } from "../../errors";
 import { engineJobsOf, gatewayJobView } from "../../gateway/job-view";
-import { featuresOf, gatewayProviderName } from "../../gateway/capabilities";
 import { jobResource, transcriptionResult, type TranscriptionOptions } from "../../gateway/resource";
 import { groupState } from "../../gateway/status";
 import { readTranscript, subtitles } from "../../gateway/transcript";
-import { checkCreate, requireCompleted, unsupported } from "../../gateway/checks";
-import { findModel, runnableProviders, unavailableReason } from "../../providers/catalog";
+import { checkCreate, requireCompleted } from "../../gateway/checks";
+import { modelProvider } from "../../gateway/selection";
 import { launchJob, prepareJob } from "../tagging/start-job";
 import type { TranscriptionJob } from "./gateway.schemas";
 import type { createTranscription as CreateRoute, getTranscription as GetRoute, getTranscriptionResult as ResultRoute, listGatewayProviders as ProvidersRoute } from "./gateway.routes";
 import { gatewayProviders } from "../../gateway/providers-list";
-
-/**
- * The speech-to-text model (`asr`) and the provider that runs it: the one the client named, else
- * the first of the deployment's providers that offers every feature asked for (GET
- * /v1/providers shows the same declarations).
- */
-async function speechProvider(env: Env, requested: string | undefined, needs: string[]) {
-  const model = await findModel(env, db(env), "asr");
-  if (!model) throw unsupported("speech_to_text: this deployment has no speech-to-text model (asr)");
-  const reason = unavailableReason(env, model);
-  if (reason) throw unsupported(`speech_to_text is not available in this deployment: ${reason}`);
-  const offers = await Promise.all(
-    runnableProviders(env, model).map(async (config) => {
-      const name = await gatewayProviderName(config);
-      return { config, name, features: featuresOf(model, "transcriptions", name) };
-    }),
-  );
-  const serving = offers.filter((o) => o.features.length > 0);
-  if (requested && requested !== "auto") {
-    const named = serving.find((o) => o.name === requested);
-    if (!named) throw new ApiError(400, "UNKNOWN_PROVIDER", `Provider ${requested} does not serve transcriptions here; these do: ${serving.map((o) => o.name).join(", ") || "none"}`);
-    const missing = needs.filter((f) => !named.features.includes(f));
-    if (missing.length) throw unsupported(`${missing.join(", ")}: provider ${requested} does not offer ${missing.length > 1 ? "them" : "it"} (it offers ${named.features.join(", ")})`);
-    return { model, chosen: named, pinned: true };
-  }
-  const fit = serving.find((o) => needs.every((f) => o.features.includes(f)));
-  if (!fit) throw unsupported(`${needs.join(", ")}: no provider of this deployment offers ${needs.length > 1 ? "them" : "it"} for transcriptions`);
-  return { model, chosen: fit, pinned: false };
-}
 
 /** The language when the client gives none: detected where the provider can, else the deployment's default. */
 const DEFAULT_LANGUAGE = "en-US";
@@ -64,7 +34,7 @@ export const createTranscriptionHandler: RouteHandler<typeof CreateRoute, AppEnv
   const tenant = chooseTenant(p, c.req.valid("header")["x-tenant-id"], "X-Tenant-Id");
   await checkCreate(c.env, a, meta?.client, a.input.type === "video");
   const needs = [...(a.options.diarization ? ["diarization"] : []), ...(a.options.language === "auto" ? ["language_detection"] : [])];
-  const { chosen, pinned } = await speechProvider(c.env, a.provider, needs);
+  const { chosen, pinned } = await modelProvider(c.env, "asr", "transcriptions", a.provider, needs);
   const provider = chosen.name;
 
   const id = crypto.randomUUID();

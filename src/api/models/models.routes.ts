@@ -1,4 +1,5 @@
 import { BOUNDARY_KINDS } from "../../contract/job";
+import { WORKERS_AI_TASKS } from "../../contract/provider-config";
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonBody, jsonResponse, modelParam } from "../shared.schemas";
 
@@ -10,7 +11,7 @@ const GATEWAY_FEATURES = [
 
 export const TrackInfoSchema = z.object({ name: z.string(), label: z.string() }).openapi("TrackInfo");
 export const ModelSpecSchema = z
-  .object({ name: z.string(), description: z.string(), type: z.enum(["frame", "video", "audio", "processor"]), tag_tracks: z.array(TrackInfoSchema) })
+  .object({ name: z.string(), description: z.string(), type: z.enum(["frame", "video", "audio", "processor", "text"]), tag_tracks: z.array(TrackInfoSchema) })
   .openapi("ModelSpec");
 
 /** The contract's ModelSpec, and whether this deployment can run the model (Workers AI needs its bindings). */
@@ -23,7 +24,7 @@ const WorkersAiProviderSchema = z
     kind: z.literal("workers-ai"),
     name: providerName,
     model: z.string().regex(/^@cf\/[\w.-]+\/[\w.-]+$/, "a Workers AI model id: @cf/<author>/<model>"),
-    task: z.enum(["speech-recognition", "object-detection", "image-classification", "image-to-text"]).optional().describe("Needed for models the service does not know by id"),
+    task: z.enum(WORKERS_AI_TASKS).optional().describe("Needed for models the service does not know by id"),
     timeout_s: z.number().positive().max(3600).optional(),
     concurrency: z.number().int().min(1).max(256).optional(),
     cooldown_s: z.number().positive().max(3600).optional(),
@@ -55,7 +56,7 @@ const BoundarySchema = z
 export const ModelDefinitionSchema = z
   .object({
     description: z.string().max(500).default(""),
-    type: z.enum(["frame", "video", "audio", "processor"]),
+    type: z.enum(["frame", "video", "audio", "processor", "text"]),
     tag_tracks: z
       .array(z.object({ name: z.string().regex(/^[a-z0-9_]{1,64}$/, "track names are lower-case letters, digits and '_'"), label: z.string().min(1).max(100) }).strict())
       .min(1)

@@ -53,7 +53,14 @@ export const VideoAnalysisResultSchema = z
     speech_to_text: z.array(z.object({ start: z.number(), end: z.number(), text: z.string(), language: z.string(), confidence: z.number().optional() })).optional(),
     ocr: z.array(z.object({ text: z.string(), confidence: z.number(), language: z.string(), instances: z.array(instance) })).optional(),
     faces: z.array(z.record(z.string(), z.unknown())).optional(),
-    content_moderation: z.record(z.string(), z.unknown()).nullable().optional(),
+    content_moderation: z
+      .object({
+        is_safe: z.boolean().openapi({ description: "No label was seen at or above confidence_threshold" }),
+        signals: z.array(z.object({ label: z.string(), confidence: z.number(), instances: z.array(instance) })),
+        checked_labels: z.array(z.string()).openapi({ description: "The labels that were looked for: safety is claimed about these only" }),
+      })
+      .nullable()
+      .optional(),
     sentiment: z
       .object({ overall: z.enum(["positive", "neutral", "negative"]), score: z.number(), instances: z.array(z.object({ start: z.number(), end: z.number(), label: z.string(), score: z.number() })) })
       .nullable()

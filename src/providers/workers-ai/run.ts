@@ -3,8 +3,12 @@ import type { JobInit } from "../../contract/job";
 import { bytesToBase64 } from "../../auth/token";
 import type { WorkersAiProviderConfig } from "../../contract/provider-config";
 import { type ProviderReply, ProviderError, type ProviderTag } from "../types";
-import { KNOWN_TASKS, type WorkersAiTask } from "./catalog";
-import { classifyWorkersAiError } from "./errors";
+import type { WorkersAiTask } from "../../contract/provider-config";
+import { KNOWN_TASKS } from "./catalog";
+import { runModel as run } from "./invoke";
+import { moderationTags } from "./moderation";
+import { speechSummary, speechTopics } from "./speech-text";
+import { translatePart } from "./translate";
 import { type DetrOutput, detrTags, type Frame, llavaTags, type ResnetOutput, resnetTags, type WhisperOutput, whisperTags } from "./map";
 import { frameTimes, type PartBytes, partAudio, partFrame } from "./media";
 
@@ -15,26 +19,13 @@ export function taskOf(config: WorkersAiProviderConfig): WorkersAiTask | undefin
 /** Why the deployment cannot run this provider, or null when it can. */
 export function workersAiUnavailable(env: Env, config: WorkersAiProviderConfig, modelType: string): string | null {
   if (!env.AI) return "the Workers AI binding (AI) is not configured in this deployment";
-  if (modelType !== "image" && !env.MEDIA) return "the Media Transformations binding (MEDIA) is not configured in this deployment";
+  // Images and texts reach the model as they are; video and audio go through Media Transformations.
+  if (modelType !== "image" && modelType !== "text" && !env.MEDIA) return "the Media Transformations binding (MEDIA) is not configured in this deployment";
   if (!taskOf(config)) return `Workers AI model ${config.model} has no known task: set provider.task`;
   return null;
 }
 
 const num = (params: Record<string, unknown>, key: string, fallback: number) => (typeof params[key] === "number" ? (params[key] as number) : fallback);
-
-// The AI binding's typed run() only knows the models in its catalogue; we call it by id with the
-// documented input of the task, so the id is widened on purpose.
-type AiRun = (model: string, inputs: Record<string, unknown>) => Promise<unknown>;
-
-async function run(env: Env, model: string, inputs: Record<string, unknown>): Promise<unknown> {
-  const ai = env.AI;
-  if (!ai) throw new ProviderError("the Workers AI binding (AI) is not configured in this deployment", false);
-  try {
-    return await (ai.run.bind(ai) as unknown as AiRun)(model, inputs);
-  } catch (e) {
-    throw classifyWorkersAiError(e, model);
-  }
-}
 
 /**
  * Runs a part through a Workers AI model: audio parts become M4A for Whisper, video parts become
@@ -45,6 +36,13 @@ export async function callWorkersAi(env: Env, config: WorkersAiProviderConfig, i
   if (why) throw new ProviderError(why, false);
   const task = taskOf(config)!;
   const params = init.params.run_config;
+
+  if (task === "translation" || task === "speech-summary" || task === "speech-topics") {
+    const needs = task === "translation" ? "text" : "audio";
+    if (part.kind === "image" || (needs === "text") !== (init.model_type === "text")) throw new ProviderError(`${task} needs ${needs}; model ${init.model} is of type ${init.model_type}`, false);
+    const byTask = task === "translation" ? translatePart : task === "speech-summary" ? speechSummary : speechTopics;
+    return { kind: "tags", tags: await byTask(env, config.model, params, part, bytes) };
+  }
 
   if (task === "speech-recognition") {
     if (part.kind === "image") throw new ProviderError("Speech recognition needs audio, not an image", false);
@@ -70,6 +68,7 @@ export async function callWorkersAi(env: Env, config: WorkersAiProviderConfig, i
   for (const frame of frames) {
     const image = [...frame.bytes];
     if (task === "object-detection") tags.push(...detrTags((await run(env, config.model, { image })) as DetrOutput, frame, num(params, "min_score", 0.5)));
+    else if (task === "image-moderation") tags.push(...(await moderationTags(env, config.model, frame, num(params, "min_score", 0.5))));
     else if (task === "image-classification") tags.push(...resnetTags((await run(env, config.model, { image })) as ResnetOutput, frame, num(params, "min_score", 0.2), num(params, "top_k", 3)));
     else {
       const prompt = typeof params.prompt === "string" ? params.prompt : "Describe this image in one sentence.";
