@@ -82,6 +82,10 @@ export function startReferenceProvider(opts: ReferenceProviderOptions = {}): Pro
     const { model: name, params, media } = parsed.data;
     const model = MODELS[name];
     if (!model) return send(res, 400, { error: `unknown model ${name}; this provider serves ${Object.keys(MODELS).join(", ")}` });
+    // Its models hear and see media; none reads text documents.
+    const { kind } = media;
+    if (kind === "text") return send(res, 400, { error: `model ${name} reads media, not text documents` });
+    const input = { ...media, kind };
     const merged = { ...model.spec.defaults, ...params };
     const bad = declaredParamsError(model.spec.params_schema, merged);
     if (bad) return send(res, 400, { error: `params: ${bad}` });
@@ -90,7 +94,7 @@ export function startReferenceProvider(opts: ReferenceProviderOptions = {}): Pro
       const tags = await limiter.run(async () => {
         const started = performance.now();
         try {
-          return await model.run(media, merged);
+          return await model.run(input, merged);
         } finally {
           const st = stats.get(name) ?? { calls: 0, processing_ms: 0 };
           st.calls++;
