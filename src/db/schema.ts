@@ -194,3 +194,23 @@ export const webhookSecrets = sqliteTable("webhook_secrets", {
   previous_expires_at: integer("previous_expires_at"),
   created_at: integer("created_at").notNull(),
 });
+
+/** Idempotency-Key of the AI Gateway's creates (src/gateway/idempotency.ts). */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    tenant_id: text("tenant_id").notNull(),
+    key: text("key").notNull(),
+    /** SHA-256 of the path and the body with its keys sorted. */
+    request_hash: text("request_hash").notNull(),
+    /** `pending` while the first request runs, `done` once its answer is stored. */
+    status: text("status", { enum: ["pending", "done"] }).notNull(),
+    response_status: integer("response_status"),
+    response_body: text("response_body"),
+    location: text("location"),
+    created_at: integer("created_at").notNull(),
+    expires_at: integer("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenant_id, t.key] }), index("idempotency_keys_by_expiry").on(t.expires_at)],
+);
+export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;

@@ -1,11 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonBody, jsonResponse } from "../shared.schemas";
+import { createHeaders } from "./gateway.schemas";
 import { ProviderListSchema, TranscriptionCreateSchema, TranscriptionJobSchema, TranscriptionResultSchema } from "./gateway.schemas";
 
 const id = z.string().uuid("must be a job id (a UUID)").openapi({ param: { name: "id", in: "path" } });
-const tenantHeader = z.object({
-  "x-tenant-id": z.string().min(1).max(64).optional().openapi({ description: "The tenant the job is for, when the caller is in several" }),
-});
 
 export const createTranscription = createRoute({
   method: "post",
@@ -15,8 +13,8 @@ export const createTranscription = createRoute({
   summary: "Create transcription job",
   description:
     "Transcribes the audio of a video or audio file at `input.url` (HTTP or HTTPS) asynchronously: answers 202 with the job; poll `GET /v1/transcriptions/{id}` and read `GET /v1/transcriptions/{id}/result` once `completed`. Runs the engine's speech-to-text model (`asr`) over the media.",
-  request: { headers: tenantHeader, body: jsonBody(TranscriptionCreateSchema, "The job") },
-  responses: { 202: jsonResponse(TranscriptionJobSchema, "Accepted: the job, pending"), ...errorResponses(400, 401, 403, 404, 503) },
+  request: { headers: createHeaders, body: jsonBody(TranscriptionCreateSchema, "The job") },
+  responses: { 202: jsonResponse(TranscriptionJobSchema, "Accepted: the job, pending"), ...errorResponses(400, 401, 403, 404, 409, 503) },
 });
 
 export const getTranscription = createRoute({

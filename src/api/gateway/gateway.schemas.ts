@@ -8,6 +8,19 @@ import { z } from "@hono/zod-openapi";
 /** A BCP 47 language code, or `auto` for detection. */
 export const languageOrAuto = z.string().regex(/^(auto|[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*)$/, "must be a BCP 47 language code or auto");
 
+/** Headers of every create: the tenant (for callers in several) and an optional Idempotency-Key. */
+export const createHeaders = z.object({
+  "x-tenant-id": z.string().min(1).max(64).optional().openapi({ description: "The tenant the job is for, when the caller is in several" }),
+  "idempotency-key": z
+    .string()
+    .regex(/^[\x20-\x7e]{1,255}$/, "must be 1 to 255 printable ASCII characters")
+    .optional()
+    .openapi({
+      description:
+        "Makes retries safe: within 24 h, the same key with the same body answers the first 202 again (with `Idempotent-Replayed: true`) instead of creating a job; with another body, 409 IDEMPOTENCY_KEY_REUSED",
+    }),
+});
+
 export const priority = z.enum(["low", "standard", "high"]).openapi({ description: "`high` work is dispatched first when providers are busy" });
 
 /** Headers this service sets on every delivery, which a client's headers may not replace. */

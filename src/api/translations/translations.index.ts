@@ -1,9 +1,11 @@
+import { idempotency } from "../gateway/idempotency";
 import { withPolicy } from "../route-policy";
 import { createRouter } from "../router";
 import { createTranslationHandler, getGatewayFileHandler, getTranslationHandler, getTranslationResultHandler } from "./translations.handlers";
 import { createTranslation, getGatewayFile, getTranslation, getTranslationResult } from "./translations.routes";
 
 export const translationsRouter = createRouter();
+translationsRouter.use("/v1/translations", idempotency);
 translationsRouter.openapi(createTranslation, createTranslationHandler);
 translationsRouter.openapi(getTranslation, getTranslationHandler);
 translationsRouter.openapi(getTranslationResult, getTranslationResultHandler);

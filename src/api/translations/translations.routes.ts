@@ -1,11 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonBody, jsonResponse } from "../shared.schemas";
+import { createHeaders } from "../gateway/gateway.schemas";
 import { TranslationCreateSchema, TranslationJobSchema, TranslationResultSchema } from "./translations.schemas";
 
 const id = z.string().uuid("must be a job id (a UUID)").openapi({ param: { name: "id", in: "path" } });
-const tenantHeader = z.object({
-  "x-tenant-id": z.string().min(1).max(64).optional().openapi({ description: "The tenant the job is for, when the caller is in several" }),
-});
 
 export const createTranslation = createRoute({
   method: "post",
@@ -15,8 +13,8 @@ export const createTranslation = createRoute({
   summary: "Create translation job",
   description:
     "Translates a text (`input.type: text`, up to 100,000 characters) or a document at a URL (`document`: UTF-8 plain text, SubRip or WebVTT, up to 10 MiB) into `input.target_language`, asynchronously (202 with the job). The engine's `translate` model runs over the text in parts of whole cues or paragraphs. `source_language: auto` (the default) detects the language of each part; `formality` other than `default` needs a provider that offers it.",
-  request: { headers: tenantHeader, body: jsonBody(TranslationCreateSchema, "The job") },
-  responses: { 202: jsonResponse(TranslationJobSchema, "Accepted: the job, pending"), ...errorResponses(400, 401, 403, 404, 503) },
+  request: { headers: createHeaders, body: jsonBody(TranslationCreateSchema, "The job") },
+  responses: { 202: jsonResponse(TranslationJobSchema, "Accepted: the job, pending"), ...errorResponses(400, 401, 403, 404, 409, 503) },
 });
 
 export const getTranslation = createRoute({

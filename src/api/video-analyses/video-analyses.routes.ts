@@ -1,11 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonBody, jsonResponse } from "../shared.schemas";
+import { createHeaders } from "../gateway/gateway.schemas";
 import { VideoAnalysisCreateSchema, VideoAnalysisJobSchema, VideoAnalysisResultSchema } from "./video-analyses.schemas";
 
 const id = z.string().uuid("must be a job id (a UUID)").openapi({ param: { name: "id", in: "path" } });
-const tenantHeader = z.object({
-  "x-tenant-id": z.string().min(1).max(64).optional().openapi({ description: "The tenant the job is for, when the caller is in several" }),
-});
 
 export const createVideoAnalysis = createRoute({
   method: "post",
@@ -15,8 +13,8 @@ export const createVideoAnalysis = createRoute({
   summary: "Create video analysis job",
   description:
     "Runs the requested `features` over the video at `input.url` asynchronously (202 with the job). Each feature is served by a model of the catalog that declares it (GET /v1/providers); a feature no provider here offers is refused at create, naming it. A feature that fails leaves the others: the job completes with that feature empty and a `FEATURE_FAILED` warning; it fails only when every feature failed.",
-  request: { headers: tenantHeader, body: jsonBody(VideoAnalysisCreateSchema, "The job") },
-  responses: { 202: jsonResponse(VideoAnalysisJobSchema, "Accepted: the job, pending"), ...errorResponses(400, 401, 403, 404, 503) },
+  request: { headers: createHeaders, body: jsonBody(VideoAnalysisCreateSchema, "The job") },
+  responses: { 202: jsonResponse(VideoAnalysisJobSchema, "Accepted: the job, pending"), ...errorResponses(400, 401, 403, 404, 409, 503) },
 });
 
 export const getVideoAnalysis = createRoute({
