@@ -82,3 +82,13 @@ export async function jobResource(env: Env, row: GatewayJobRow, state: GroupStat
     },
   };
 }
+
+/**
+ * The seed's `meta.system` ("internal metadata added by the gateway, not exposed unless
+ * explicitly required"): asked for with `?include=system`, it names the engine objects behind
+ * the job, so it can be followed with the Tagger API (`GET /gw-<id>/tags`, `/job-status`).
+ */
+export function withSystemMeta<T extends { data: { meta: Record<string, unknown> } }>(resource: T, row: GatewayJobRow): T {
+  const engine_jobs = (JSON.parse(row.engine_jobs) as Array<{ feature: string; model: string; job_id: string }>).map(({ feature, model, job_id }) => ({ feature, model, job_id }));
+  return { ...resource, data: { ...resource.data, meta: { ...resource.data.meta, system: { content_id: row.content_qid, engine_jobs } } } };
+}

@@ -61,6 +61,13 @@ describe("AI Gateway: translations", () => {
     };
     expect(done.data.attributes.result).toEqual(result);
     expect(await json(await call("GET", `/v1/translations/${id}/result`), 200)).toEqual(result);
+
+    // meta.system only when asked for: the engine objects behind the job.
+    const system = await json<ApiBody>(await call("GET", `/v1/translations/${id}?include=system`), 200);
+    expect(system.data.meta).toEqual({ client: { ref: "t-1" }, system: { content_id: `gw-${id}`, engine_jobs: [{ feature: "translation", model: "translate", job_id: expect.any(String) }] } });
+    // … which the Tagger API shows: the job's own log.
+    await json(await call("GET", `/jobs/${system.data.meta.system.engine_jobs[0].job_id}/events`), 200);
+    await expectError(await call("GET", `/v1/translations/${id}?include=everything`), 400, "VALIDATION_ERROR", /include/);
   });
 
   it("detects another language, and takes a given source language as given", async () => {

@@ -9,7 +9,7 @@ import { putContent } from "../../db/contents";
 import { deleteGatewayJob, gatewayJobOf, insertGatewayJob, type GatewayJobRow } from "../../db/gateway-jobs";
 import { ApiError, notFound } from "../../errors";
 import { engineJobsOf, gatewayJobView } from "../../gateway/job-view";
-import { jobResource, transcriptionResult, type TranscriptionOptions } from "../../gateway/resource";
+import { jobResource, transcriptionResult, type TranscriptionOptions, withSystemMeta } from "../../gateway/resource";
 import { groupState } from "../../gateway/status";
 import { readTranscript, subtitles } from "../../gateway/transcript";
 import { checkCreate, requireCompleted } from "../../gateway/checks";
@@ -96,7 +96,8 @@ async function transcriptionOf(env: Env, p: Awaited<ReturnType<typeof principalO
 
 export const getTranscriptionHandler: RouteHandler<typeof GetRoute, AppEnv> = async (c) => {
   const row = await transcriptionOf(c.env, await principalOf(c), c.req.valid("param").id);
-  return c.json(asTranscriptionJob((await gatewayJobView(c.env, row)).resource), 200);
+  const { resource } = await gatewayJobView(c.env, row);
+  return c.json(asTranscriptionJob(c.req.valid("query").include === "system" ? withSystemMeta(resource, row) : resource), 200);
 };
 
 /** The resource builder serves every job type; this row was read as a transcription job, so its resource is one. */

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonBody, jsonResponse } from "../shared.schemas";
-import { createHeaders } from "./gateway.schemas";
+import { createHeaders, includeQuery } from "./gateway.schemas";
 import { ProviderListSchema, TranscriptionCreateSchema, TranscriptionJobSchema, TranscriptionResultSchema } from "./gateway.schemas";
 
 const id = z.string().uuid("must be a job id (a UUID)").openapi({ param: { name: "id", in: "path" } });
@@ -24,7 +24,7 @@ export const getTranscription = createRoute({
   operationId: "getTranscription",
   summary: "Get transcription job",
   description: "The job: its status (`pending`, `processing`, `completed`, `failed`), progress 0-100, times, and once completed its result (JSON).",
-  request: { params: z.object({ id }) },
+  request: { params: z.object({ id }), query: includeQuery },
   responses: { 200: jsonResponse(TranscriptionJobSchema, "The job"), ...errorResponses(400, 401, 404) },
 });
 

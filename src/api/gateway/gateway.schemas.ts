@@ -21,6 +21,15 @@ export const createHeaders = z.object({
     }),
 });
 
+/** `?include=system` on GET: adds the seed's meta.system. */
+export const includeQuery = z.object({ include: z.enum(["system"]).optional().openapi({ description: "`system` adds meta.system: the hidden content and the engine jobs behind the job" }) });
+
+/** A job's meta: the client's, verbatim; the system's only when asked for. */
+export const jobMeta = z.object({
+  client: z.record(z.string(), z.unknown()).optional(),
+  system: z.object({ content_id: z.string(), engine_jobs: z.array(z.object({ feature: z.string(), model: z.string(), job_id: z.string() })) }).optional(),
+});
+
 export const priority = z.enum(["low", "standard", "high"]).openapi({ description: "`high` work is dispatched first when providers are busy" });
 
 /** Headers this service sets on every delivery, which a client's headers may not replace. */
@@ -135,7 +144,7 @@ export const TranscriptionJobSchema = z
           .optional(),
         result: TranscriptionResultSchema.optional(),
       }),
-      meta: z.object({ client: z.record(z.string(), z.unknown()).optional() }),
+      meta: jobMeta,
       links: z.object({ self: z.string(), result: z.string() }),
     }),
   })

@@ -10,7 +10,7 @@ import { deleteGatewayJob, gatewayJobOf, insertGatewayJob, type GatewayJobRow } 
 import { ApiError, notFound, unauthorized } from "../../errors";
 import { checkCreate, requireCompleted } from "../../gateway/checks";
 import { engineJobsOf, gatewayJobView } from "../../gateway/job-view";
-import { jobResource } from "../../gateway/resource";
+import { jobResource, withSystemMeta } from "../../gateway/resource";
 import { modelProvider } from "../../gateway/selection";
 import { groupState } from "../../gateway/status";
 import { fileTokenJob, TEXT_INPUT_FILE, translatedDocument, translationResult, type TranslationOptions } from "../../gateway/translation";
@@ -96,7 +96,8 @@ async function translationOf(env: Env, p: Principal, id: string) {
 
 export const getTranslationHandler: RouteHandler<typeof GetRoute, AppEnv> = async (c) => {
   const row = await translationOf(c.env, await principalOf(c), c.req.valid("param").id);
-  return c.json(asTranslationJob((await gatewayJobView(c.env, row)).resource), 200);
+  const { resource } = await gatewayJobView(c.env, row);
+  return c.json(asTranslationJob(c.req.valid("query").include === "system" ? withSystemMeta(resource, row) : resource), 200);
 };
 
 export const getTranslationResultHandler: RouteHandler<typeof ResultRoute, AppEnv> = async (c) => {

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonBody, jsonResponse } from "../shared.schemas";
-import { createHeaders } from "../gateway/gateway.schemas";
+import { createHeaders, includeQuery } from "../gateway/gateway.schemas";
 import { TranslationCreateSchema, TranslationJobSchema, TranslationResultSchema } from "./translations.schemas";
 
 const id = z.string().uuid("must be a job id (a UUID)").openapi({ param: { name: "id", in: "path" } });
@@ -24,7 +24,7 @@ export const getTranslation = createRoute({
   operationId: "getTranslation",
   summary: "Get translation job",
   description: "The job: its status, progress 0-100, times, and once completed its result.",
-  request: { params: z.object({ id }) },
+  request: { params: z.object({ id }), query: includeQuery },
   responses: { 200: jsonResponse(TranslationJobSchema, "The job"), ...errorResponses(400, 401, 404) },
 });
 

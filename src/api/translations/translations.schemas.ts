@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { languageOrAuto, meta, priority, webhook } from "../gateway/gateway.schemas";
+import { languageOrAuto, meta, priority, webhook, jobMeta } from "../gateway/gateway.schemas";
 
 /** Characters of a text to translate at most (its JSON body stays well under the 1 MiB body limit). */
 export const MAX_TRANSLATION_CHARS = 100_000;
@@ -85,7 +85,7 @@ export const TranslationJobSchema = z
         webhook: z.record(z.string(), z.unknown()).optional(),
         result: TranslationResultSchema.optional(),
       }),
-      meta: z.object({ client: z.record(z.string(), z.unknown()).optional() }),
+      meta: jobMeta,
       links: z.object({ self: z.string(), result: z.string() }),
     }),
   })

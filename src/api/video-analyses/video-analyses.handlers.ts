@@ -10,7 +10,7 @@ import { deleteGatewayJob, gatewayJobOf, insertGatewayJob, type GatewayJobRow } 
 import { ApiError, notFound } from "../../errors";
 import { checkCreate, requireCompleted } from "../../gateway/checks";
 import { engineJobsOf, gatewayJobView, stateOf } from "../../gateway/job-view";
-import { jobResource } from "../../gateway/resource";
+import { jobResource, withSystemMeta } from "../../gateway/resource";
 import { chooseProviders, type FeatureChoice } from "../../gateway/selection";
 import { groupState } from "../../gateway/status";
 import { analysisResult, type AnalysisOptions, type FeatureJob } from "../../gateway/video-analysis";
@@ -104,7 +104,8 @@ async function analysisOf(env: Env, p: Principal, id: string) {
 
 export const getVideoAnalysisHandler: RouteHandler<typeof GetRoute, AppEnv> = async (c) => {
   const row = await analysisOf(c.env, await principalOf(c), c.req.valid("param").id);
-  return c.json(asVideoAnalysisJob((await gatewayJobView(c.env, row)).resource), 200);
+  const { resource } = await gatewayJobView(c.env, row);
+  return c.json(asVideoAnalysisJob(c.req.valid("query").include === "system" ? withSystemMeta(resource, row) : resource), 200);
 };
 
 export const getVideoAnalysisResultHandler: RouteHandler<typeof ResultRoute, AppEnv> = async (c) => {

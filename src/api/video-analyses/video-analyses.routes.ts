@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, jsonBody, jsonResponse } from "../shared.schemas";
-import { createHeaders } from "../gateway/gateway.schemas";
+import { createHeaders, includeQuery } from "../gateway/gateway.schemas";
 import { VideoAnalysisCreateSchema, VideoAnalysisJobSchema, VideoAnalysisResultSchema } from "./video-analyses.schemas";
 
 const id = z.string().uuid("must be a job id (a UUID)").openapi({ param: { name: "id", in: "path" } });
@@ -24,7 +24,7 @@ export const getVideoAnalysis = createRoute({
   operationId: "getVideoAnalysis",
   summary: "Get video analysis job",
   description: "The job: its status, progress 0-100, the provider of each feature, warnings (failed features, no speaker identification), and once completed its result.",
-  request: { params: z.object({ id }) },
+  request: { params: z.object({ id }), query: includeQuery },
   responses: { 200: jsonResponse(VideoAnalysisJobSchema, "The job"), ...errorResponses(400, 401, 404) },
 });
 

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ANALYSIS_FEATURES } from "../../gateway/video-analysis";
-import { languageOrAuto, meta, priority, webhook } from "../gateway/gateway.schemas";
+import { languageOrAuto, meta, priority, webhook, jobMeta } from "../gateway/gateway.schemas";
 
 export const VideoAnalysisCreateSchema = z
   .object({
@@ -91,7 +91,7 @@ export const VideoAnalysisJobSchema = z
         warnings: z.array(z.object({ code: z.string(), message: z.string(), feature: z.string().optional() })).optional(),
         result: VideoAnalysisResultSchema.optional(),
       }),
-      meta: z.object({ client: z.record(z.string(), z.unknown()).optional() }),
+      meta: jobMeta,
       links: z.object({ self: z.string(), result: z.string() }),
     }),
   })
