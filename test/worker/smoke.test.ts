@@ -15,6 +15,7 @@ describe("smoke", () => {
       spec("caption", "frame", "caption", "Caption", false),
       spec("label", "frame", "image_classification", "Image Classification", false),
       spec("loudness", "audio", "loudness", "Loudness"),
+      spec("moderation", "frame", "moderation", "Moderation", false),
       spec("object", "frame", "object_detection", "Object Detection", false),
       spec("ocr", "frame", "ocr", "OCR"),
       spec("sentiment", "audio", "sentiment", "Sentiment"),
@@ -22,6 +23,7 @@ describe("smoke", () => {
       spec("silence", "audio", "silence", "Silence"),
       spec("summary", "audio", "summary", "Summary"),
       spec("topics", "audio", "topics", "Topics"),
+      spec("translate", "text", "translation", "Translation", false),
     ]);
   });
 });
