@@ -19,6 +19,7 @@ import { gatewayRouter } from "./api/gateway/gateway.index";
 import { webhookSecretRouter } from "./api/webhook-secret/webhook-secret.index";
 import { videoAnalysesRouter } from "./api/video-analyses/video-analyses.index";
 import { translationsRouter } from "./api/translations/translations.index";
+import { searchRouter } from "./api/search/search.index";
 import { oauthRouter } from "./api/oauth/oauth.index";
 import { mediaRouter } from "./api/media/media.index";
 import { modelsRouter } from "./api/models/models.index";
@@ -31,7 +32,7 @@ import { tenantsRouter } from "./api/tenants/tenants.index";
 const errorBody = (code: string, message: string) => ({ error: { code, message } });
 
 /** Route groups in matching order where patterns overlap: literal prefixes before /{qid}/…. */
-const ROUTERS = [oauthRouter, gatewayRouter, translationsRouter, videoAnalysesRouter, webhookSecretRouter, modelsRouter, tenantsRouter, apiKeysRouter, contentsRouter, mediaRouter, callbacksRouter, providersRouter, feedsRouter, statusRouter, taggingRouter, tagsRouter];
+const ROUTERS = [oauthRouter, gatewayRouter, translationsRouter, videoAnalysesRouter, webhookSecretRouter, modelsRouter, tenantsRouter, apiKeysRouter, contentsRouter, mediaRouter, callbacksRouter, providersRouter, feedsRouter, statusRouter, searchRouter, taggingRouter, tagsRouter];
 
 export function buildApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

@@ -75,14 +75,17 @@ async function writeGroups(env: Env, content: ContentRef, jobId: string, rows: M
   const stmts: D1PreparedStatement[] = [];
   for (const { members, joined } of groups) {
     const first = rows.get(members[0]!.id)!;
-    const gone = members.map((m) => m.id).filter((id) => id !== joined.id);
+    // Every piece goes, the joined tag's own id too (a repeated finalize finds it there), and the
+    // joined tag is inserted anew: a plain DELETE + INSERT keeps the search index's triggers exact,
+    // which INSERT OR REPLACE's silent delete would not.
+    const gone = [...new Set([...members.map((m) => m.id), joined.id])];
     for (let i = 0; i < gone.length; i += 90) {
       const ids = gone.slice(i, i + 90);
       stmts.push(env.DB.prepare(`DELETE FROM tags WHERE tenant_id = ? AND id IN (${ids.map(() => "?").join(", ")})`).bind(content.tenant, ...ids));
     }
     stmts.push(
       env.DB.prepare(
-        `INSERT OR REPLACE INTO tags (id, batch_id, tenant_id, qid, track, job_id, model, source, start_time, end_time, text, frame_info, additional_info)
+        `INSERT INTO tags (id, batch_id, tenant_id, qid, track, job_id, model, source, start_time, end_time, text, frame_info, additional_info)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).bind(
         joined.id, first.batch_id, content.tenant, content.qid, first.track, jobId, first.model, joined.source, joined.start_time, joined.end_time, joined.text,

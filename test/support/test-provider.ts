@@ -125,7 +125,11 @@ export function startTestProvider(port = 0): Promise<{ server: Server; url: stri
         // confidence_by_part: its confidence, by the part's start; opt_out: marked not to join.
         const spanText = typeof params.span_part === "string" ? params.span_part : null;
         const byPart = (params.confidence_by_part as Record<string, number> | undefined) ?? {};
-        const tags = spanText
+        // tags_by_part: exactly these tags for the part starting at each ms (none elsewhere).
+        const scripted = params.tags_by_part as Record<string, unknown[]> | undefined;
+        const tags = scripted
+          ? (scripted[String(media.start_ms)] ?? [])
+          : spanText
           ? [{ start_time: 0, end_time: media.duration_ms, text: spanText, frame_info: { frame_idx: 0 }, additional_info: { confidence: byPart[String(media.start_ms)] ?? 0.9, ...(params.opt_out === true ? { boundary: "none" } : {}) } }]
           : Array.from({ length: count }, (_, i) => ({
               start_time: i * 100,

@@ -5,7 +5,8 @@ import { principalOf } from "../../auth/middleware";
 import { badRequest, notFound } from "../../errors";
 import { exportTags, srtCue, vttCue, vttHeader } from "../../tagstore/export";
 import { findTags, listTracks } from "../../tagstore/read";
-import type { tagsExport as ExportRoute, tagsList as TagsRoute, tracks as TracksRoute } from "./tags.routes";
+import { tagFacets } from "../../tagstore/search";
+import type { tagFacets as FacetsRoute, tagsExport as ExportRoute, tagsList as TagsRoute, tracks as TracksRoute } from "./tags.routes";
 
 export const listTracksHandler: RouteHandler<typeof TracksRoute, AppEnv> = async (c) => {
   const content = await contentFor(c.env, await principalOf(c), c.req.valid("param").qid);
@@ -65,4 +66,11 @@ export const exportTagsHandler: RouteHandler<typeof ExportRoute, AppEnv> = async
   const name = `${qid}${track ? `-${track}` : ""}.${format}`.replace(/[^\w.-]/g, "_");
   // A streamed file, not a JSON body c.json() could type: the route's typed response cannot describe it.
   return new Response(body, { status: 200, headers: { "content-type": type, "content-disposition": `attachment; filename="${name}"` } }) as never;
+};
+
+export const tagFacetsHandler: RouteHandler<typeof FacetsRoute, AppEnv> = async (c) => {
+  const { qid } = c.req.valid("param");
+  const content = await contentFor(c.env, await principalOf(c), qid);
+  const { track, top } = c.req.valid("query");
+  return c.json({ qid, tracks: await tagFacets(c.env, tagStoreRef(content), top ?? 50, track) }, 200);
 };

@@ -87,3 +87,32 @@ export const tagsExport = createRoute({
     ...errorResponses(400, 401, 403, 404),
   },
 });
+
+export const tagFacets = createRoute({
+  method: "get",
+  path: "/{qid}/tags/facets",
+  tags: ["tags"],
+  operationId: "tagFacets",
+  summary: "Tag facets of a content",
+  description: "Per track of the content's current tags: how many there are, how many distinct texts, and the most frequent texts with their counts (`top`, default 50).",
+  request: {
+    params: z.object({ qid: qidParam }),
+    query: z
+      .object({
+        authorization: authQuery,
+        track: z.string().max(64).optional(),
+        top: boundedIntQuery(500).optional().openapi({ description: "Texts listed per track (at most 500)" }),
+      })
+      .strict(),
+  },
+  responses: {
+    200: jsonResponse(
+      z.object({
+        qid: z.string(),
+        tracks: z.array(z.object({ track: z.string(), count: z.number().int(), distinct_texts: z.number().int(), texts: z.array(z.object({ text: z.string(), count: z.number().int() })) })),
+      }),
+      "The facets",
+    ),
+    ...errorResponses(400, 401, 403, 404),
+  },
+});
