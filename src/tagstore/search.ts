@@ -70,7 +70,6 @@ export async function searchTags(env: Env, tenants: string[] | null, q: SearchQu
   const match = q.text ? ftsQuery(q.text) : null;
   const conds = ["t.superseded_by IS NULL", "c.origin != 'gateway'"];
   const binds: Array<string | number> = [];
-  if (match) conds.push("tags_fts MATCH ?"), binds.push(match);
   if (tenants) conds.push(`t.tenant_id IN (${tenants.map(() => "?").join(", ") || "NULL"})`), binds.push(...tenants);
   if (q.track) conds.push("t.track = ?"), binds.push(q.track);
   if (q.model) conds.push("t.model = ?"), binds.push(q.model);
@@ -79,15 +78,20 @@ export async function searchTags(env: Env, tenants: string[] | null, q: SearchQu
   if (q.end_time !== undefined) conds.push("t.start_time <= ?"), binds.push(q.end_time);
   if (q.min_confidence !== undefined) conds.push(`${CONFIDENCE} >= ?`), binds.push(q.min_confidence);
   if (q.has_box !== undefined) conds.push(`json_extract(t.frame_info, '$.box') IS ${q.has_box ? "NOT NULL" : "NULL"}`);
-  const from = match ? "tags_fts JOIN tags t ON t.rowid = tags_fts.rowid JOIN contents c ON c.qid = t.qid" : "tags t JOIN contents c ON c.qid = t.qid";
+  // With text, the full-text index drives: CROSS JOIN makes SQLite take its matches as the outer
+  // loop and look each tag up by rowid, instead of walking another index and testing MATCH row by
+  // row (a full-text query each).
+  const from = match ? "tags_fts CROSS JOIN tags t ON t.rowid = tags_fts.rowid CROSS JOIN contents c ON c.qid = t.qid" : "tags t JOIN contents c ON c.qid = t.qid";
+  const all = match ? [match, ...binds] : binds;
+  if (match) conds.unshift("tags_fts MATCH ?");
   const where = conds.join(" AND ");
   const sort = q.sort === "relevance" && !match ? "start_time" : q.sort;
   const [page, total] = await env.DB.batch<HitRow | { n: number }>([
     env.DB.prepare(
       `SELECT t.qid, c.title, t.track, t.model, t.start_time, t.end_time, t.text, t.frame_info, t.additional_info, t.job_id${match ? ", bm25(tags_fts) AS score" : ""}
        FROM ${from} WHERE ${where} ORDER BY ${ORDER[sort]} LIMIT ? OFFSET ?`,
-    ).bind(...binds, limit, start),
-    env.DB.prepare(`SELECT COUNT(*) AS n FROM ${from} WHERE ${where}`).bind(...binds),
+    ).bind(...all, limit, start),
+    env.DB.prepare(`SELECT COUNT(*) AS n FROM ${from} WHERE ${where}`).bind(...all),
   ]);
   const hits = (page!.results as HitRow[]).map((r) => {
     const info = r.additional_info ? (JSON.parse(r.additional_info) as { confidence?: unknown }) : {};
