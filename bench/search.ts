@@ -25,9 +25,14 @@ const MIDDLE = Array.from({ length: 500 }, (_, i) => `word${i}`);
 const RARE = Array.from({ length: 20_000 }, (_, i) => `term${i}x`);
 const TRACKS = ["ocr", "speech_to_text", "object_detection", "logo_detection"];
 
-/** Deterministic pseudo-random numbers, so every run searches the same library. */
+/** Deterministic pseudo-random numbers (mulberry32), so every run searches the same library. */
 let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+function rand(): number {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
 const pick = <T>(list: T[]) => list[Math.floor(rand() * list.length)]!;
 
 function contentSql(c: number): string {

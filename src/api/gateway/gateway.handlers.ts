@@ -1,3 +1,4 @@
+import { storeAndLaunch } from "./launch";
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
 import { principalOf } from "../../auth/middleware";
@@ -5,16 +6,15 @@ import { chooseTenant, isMember } from "../../auth/principal";
 import { seal } from "../../auth/secret-box";
 import { requireReady } from "../../config/readiness";
 import { db } from "../../db/client";
-import { putContent } from "../../db/contents";
-import { deleteGatewayJob, gatewayJobOf, insertGatewayJob, type GatewayJobRow } from "../../db/gateway-jobs";
-import { ApiError, notFound } from "../../errors";
+import { gatewayJobOf, type GatewayJobRow } from "../../db/gateway-jobs";
+import { notFound } from "../../errors";
 import { engineJobsOf, gatewayJobView } from "../../gateway/job-view";
 import { jobResource, transcriptionResult, type TranscriptionOptions, withSystemMeta } from "../../gateway/resource";
 import { groupState } from "../../gateway/status";
 import { readTranscript, subtitles } from "../../gateway/transcript";
 import { checkCreate, requireCompleted } from "../../gateway/checks";
 import { modelProvider } from "../../gateway/selection";
-import { launchJob, prepareJob } from "../tagging/start-job";
+import { prepareJob } from "../tagging/start-job";
 import type { TranscriptionJob } from "./gateway.schemas";
 import type { createTranscription as CreateRoute, getTranscription as GetRoute, getTranscriptionResult as ResultRoute, listGatewayProviders as ProvidersRoute } from "./gateway.routes";
 import { gatewayProviders } from "../../gateway/providers-list";
@@ -74,15 +74,7 @@ export const createTranscriptionHandler: RouteHandler<typeof CreateRoute, AppEnv
     created_at: now,
     feature_providers: null,
   };
-  // The job exists before its engine job starts, so the engine job's first state already has
-  // a gateway job to report to.
-  await putContent(db(c.env), content);
-  await insertGatewayJob(db(c.env), row);
-  const started = await launchJob(c.env, prepared);
-  if (!started.started) {
-    await deleteGatewayJob(db(c.env), id);
-    throw new ApiError(503, "NOT_STARTED", started.error ?? started.message);
-  }
+  await storeAndLaunch(c.env, content, row, [prepared]);
   c.header("Location", `/v1/transcriptions/${id}`);
   return c.json(asTranscriptionJob(await jobResource(c.env, row, groupState([]))), 202);
 };

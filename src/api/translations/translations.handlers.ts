@@ -1,3 +1,4 @@
+import { storeAndLaunch } from "../gateway/launch";
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
 import { principalOf } from "../../auth/middleware";
@@ -5,9 +6,8 @@ import { chooseTenant, isMember, type Principal } from "../../auth/principal";
 import { seal } from "../../auth/secret-box";
 import { requireReady } from "../../config/readiness";
 import { db } from "../../db/client";
-import { putContent } from "../../db/contents";
-import { deleteGatewayJob, gatewayJobOf, insertGatewayJob, type GatewayJobRow } from "../../db/gateway-jobs";
-import { ApiError, notFound, unauthorized } from "../../errors";
+import { gatewayJobOf, type GatewayJobRow } from "../../db/gateway-jobs";
+import { notFound, unauthorized } from "../../errors";
 import { checkCreate, requireCompleted } from "../../gateway/checks";
 import { engineJobsOf, gatewayJobView } from "../../gateway/job-view";
 import { jobResource, withSystemMeta } from "../../gateway/resource";
@@ -15,7 +15,7 @@ import { modelProvider } from "../../gateway/selection";
 import { groupState } from "../../gateway/status";
 import { fileTokenJob, TEXT_INPUT_FILE, translatedDocument, translationResult, type TranslationOptions } from "../../gateway/translation";
 import { fileKey } from "../../sources/registry";
-import { launchJob, prepareJob } from "../tagging/start-job";
+import { prepareJob } from "../tagging/start-job";
 import type { TranslationJob } from "./translations.schemas";
 import type { createTranslation as CreateRoute, getGatewayFile as FileRoute, getTranslation as GetRoute, getTranslationResult as ResultRoute } from "./translations.routes";
 
@@ -76,13 +76,7 @@ export const createTranslationHandler: RouteHandler<typeof CreateRoute, AppEnv> 
     feature_providers: null,
   };
   if (a.input.type === "text") await c.env.BUCKET.put(fileKey(qid, TEXT_INPUT_FILE), a.input.content, { httpMetadata: { contentType: "text/plain; charset=utf-8" } });
-  await putContent(db(c.env), content);
-  await insertGatewayJob(db(c.env), row);
-  const started = await launchJob(c.env, prepared);
-  if (!started.started) {
-    await deleteGatewayJob(db(c.env), id);
-    throw new ApiError(503, "NOT_STARTED", started.error ?? started.message);
-  }
+  await storeAndLaunch(c.env, content, row, [prepared]);
   c.header("Location", `/v1/translations/${id}`);
   return c.json(asTranslationJob(await jobResource(c.env, row, groupState([]))), 202);
 };

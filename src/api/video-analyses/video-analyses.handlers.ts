@@ -1,3 +1,4 @@
+import { storeAndLaunch } from "../gateway/launch";
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
 import { principalOf } from "../../auth/middleware";
@@ -5,16 +6,15 @@ import { chooseTenant, isMember, type Principal } from "../../auth/principal";
 import { seal } from "../../auth/secret-box";
 import { requireReady } from "../../config/readiness";
 import { db } from "../../db/client";
-import { putContent } from "../../db/contents";
-import { deleteGatewayJob, gatewayJobOf, insertGatewayJob, type GatewayJobRow } from "../../db/gateway-jobs";
-import { ApiError, notFound } from "../../errors";
+import { gatewayJobOf, type GatewayJobRow } from "../../db/gateway-jobs";
+import { notFound } from "../../errors";
 import { checkCreate, requireCompleted } from "../../gateway/checks";
 import { engineJobsOf, gatewayJobView, stateOf } from "../../gateway/job-view";
 import { jobResource, withSystemMeta } from "../../gateway/resource";
 import { chooseProviders, type FeatureChoice } from "../../gateway/selection";
 import { groupState } from "../../gateway/status";
 import { analysisResult, type AnalysisOptions, type FeatureJob } from "../../gateway/video-analysis";
-import { launchJob, prepareJob } from "../tagging/start-job";
+import { prepareJob } from "../tagging/start-job";
 import type { VideoAnalysisJob } from "./video-analyses.schemas";
 import type { createVideoAnalysis as CreateRoute, getVideoAnalysis as GetRoute, getVideoAnalysisResult as ResultRoute } from "./video-analyses.routes";
 
@@ -82,15 +82,7 @@ export const createVideoAnalysisHandler: RouteHandler<typeof CreateRoute, AppEnv
     created_at: now,
     feature_providers: JSON.stringify(Object.fromEntries(choices.map((ch) => [ch.feature, ch.provider]))),
   };
-  await putContent(db(c.env), content);
-  await insertGatewayJob(db(c.env), row);
-  for (const job of prepared.values()) {
-    const started = await launchJob(c.env, job);
-    if (!started.started) {
-      await deleteGatewayJob(db(c.env), id);
-      throw new ApiError(503, "NOT_STARTED", started.error ?? started.message);
-    }
-  }
+  await storeAndLaunch(c.env, content, row, prepared.values());
   c.header("Location", `/v1/video-analyses/${id}`);
   return c.json(asVideoAnalysisJob(await jobResource(c.env, row, groupState([]), undefined, [], { feature_providers: JSON.parse(row.feature_providers!) as Record<string, string> })), 202);
 };
