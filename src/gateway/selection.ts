@@ -74,7 +74,8 @@ export async function modelProvider(env: Env, modelName: string, resource: Gatew
       return { config, name, features: featuresOf(model, resource, name) };
     }),
   );
-  const serving = offers.filter((o) => o.features.length > 0 || (model.gateway ?? []).some((g) => g.resource === resource && (g.provider === undefined || g.provider === o.name)));
+  // A provider serves the resource when the model declares it for that provider, even with no optional features (translations' M2M100).
+  const serving = offers.filter((o) => (model.gateway ?? []).some((g) => g.resource === resource && (g.provider === undefined || g.provider === o.name)));
   if (requested && requested !== "auto") {
     const named = serving.find((o) => o.name === requested);
     if (!named) throw new ApiError(400, "UNKNOWN_PROVIDER", `Provider ${requested} does not serve ${resource} here; these do: ${serving.map((o) => o.name).join(", ") || "none"}`);

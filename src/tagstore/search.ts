@@ -49,18 +49,8 @@ const ORDER: Record<SearchSort, string> = {
   qid: "t.qid, t.start_time, t.id",
 };
 
-interface HitRow {
-  qid: string;
-  title: string;
-  track: string;
-  model: string;
-  start_time: number;
-  end_time: number;
-  text: string;
-  frame_info: string | null;
-  additional_info: string | null;
-  job_id: string;
-}
+/** A hit as D1 returns it: frame_info and additional_info (where confidence lives) as JSON text. */
+type HitRow = Omit<SearchHit, "confidence" | "frame_info"> & { frame_info: string | null; additional_info: string | null };
 
 /**
  * A page of hits and the total. `tenants`: the tenants whose contents the caller may read (null:

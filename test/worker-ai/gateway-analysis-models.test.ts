@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, json, type ApiBody } from "../worker/helpers";
+import { call, json, type ApiBody, untilGatewayJobEnds } from "../worker/helpers";
 
 /*
  * The Workers AI models behind a video analysis's summary, topics and content_moderation: the
@@ -14,14 +14,7 @@ interface AiCall {
 }
 const aiCalls = async (model: string) => ((await (env.AI as unknown as { calls(): Promise<AiCall[]> }).calls()) as AiCall[]).filter((c) => c.model === model);
 
-async function untilDone(id: string): Promise<ApiBody> {
-  const until = Date.now() + 25_000;
-  for (;;) {
-    const job = await json<ApiBody>(await call("GET", `/v1/video-analyses/${id}`), 200);
-    if (["completed", "failed"].includes(job.data.attributes.status) || Date.now() > until) return job;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const untilDone = (id: string, token?: string) => untilGatewayJobEnds("video-analyses", id, token);
 
 describe("AI Gateway: summary, topics and moderation on Workers AI", () => {
   it("summarises what is said, lists its topics where they are said, and flags only the seed's labels above the threshold", async () => {

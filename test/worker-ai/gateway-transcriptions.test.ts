@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ADMIN, call, devToken, expectError, json, type ApiBody } from "../worker/helpers";
+import { ADMIN, call, devToken, expectError, json, type ApiBody, untilGatewayJobEnds } from "../worker/helpers";
 
 /*
  * The AI Gateway's transcriptions (seed 003) over the engine: the speech-to-text model is
@@ -11,14 +11,7 @@ const media = () => `${env.TEST_PROVIDER_URL}/files/demo.mp4`;
 const create = (attributes: Record<string, unknown>, extra: Record<string, unknown> = {}, token?: string) =>
   call("POST", "/v1/transcriptions", { token, body: { data: { type: "transcription-job", attributes, ...extra } } });
 
-async function untilDone(id: string, token?: string): Promise<ApiBody> {
-  const until = Date.now() + 25_000;
-  for (;;) {
-    const job = await json<ApiBody>(await call("GET", `/v1/transcriptions/${id}`, { token }), 200);
-    if (["completed", "failed"].includes(job.data.attributes.status) || Date.now() > until) return job;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const untilDone = (id: string, token?: string) => untilGatewayJobEnds("transcriptions", id, token);
 
 describe("AI Gateway: transcriptions", () => {
   it("accepts a job (202, the seed's envelope), runs Whisper over the media, and answers the result as JSON, SRT and VTT", async () => {

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ADMIN, call, devToken, expectError, json, type ApiBody } from "../worker/helpers";
+import { ADMIN, call, devToken, expectError, json, type ApiBody, untilGatewayJobEnds } from "../worker/helpers";
 
 /*
  * The AI Gateway's translations (seed 003) over the engine: the `translate` model is Workers
@@ -18,14 +18,7 @@ const doc = (name: string) => `${env.TEST_PROVIDER_URL}/documents/${name}`;
 const create = (attributes: Record<string, unknown>, extra: Record<string, unknown> = {}, token?: string) =>
   call("POST", "/v1/translations", { token, body: { data: { type: "translation-job", attributes, ...extra } } });
 
-async function untilDone(id: string, token?: string): Promise<ApiBody> {
-  const until = Date.now() + 25_000;
-  for (;;) {
-    const job = await json<ApiBody>(await call("GET", `/v1/translations/${id}`, { token }), 200);
-    if (["completed", "failed"].includes(job.data.attributes.status) || Date.now() > until) return job;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const untilDone = (id: string, token?: string) => untilGatewayJobEnds("translations", id, token);
 
 const ENGLISH = "The weather is lovely today and we are going to the beach with the children.\n\nTomorrow it will rain all day, so we will stay at home and read.";
 const SPANISH = "El tiempo es muy agradable hoy y vamos a la playa con los niños. Mañana lloverá todo el día.";

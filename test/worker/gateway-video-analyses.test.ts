@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ADMIN, call, devToken, expectError, json, type ApiBody } from "./helpers";
+import { ADMIN, call, devToken, expectError, json, type ApiBody, untilGatewayJobEnds } from "./helpers";
 
 /*
  * AI Gateway video analyses over the engine: each feature is a model of the catalog that
@@ -22,14 +22,7 @@ async function model(name: string, features: string[], params: Record<string, un
   );
 }
 
-async function untilDone(id: string): Promise<ApiBody> {
-  const until = Date.now() + 25_000;
-  for (;;) {
-    const job = await json<ApiBody>(await call("GET", `/v1/video-analyses/${id}`), 200);
-    if (["completed", "failed"].includes(job.data.attributes.status) || Date.now() > until) return job;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const untilDone = (id: string, token?: string) => untilGatewayJobEnds("video-analyses", id, token);
 
 describe("AI Gateway: video analyses", () => {
   it("runs each requested feature as an engine job and assembles the seed's result, with the video's metadata", async () => {

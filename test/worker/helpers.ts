@@ -122,3 +122,13 @@ export async function providerCalls(model: string): Promise<Array<{ model: strin
   const res = await fetch(`${env.TEST_PROVIDER_URL}/calls?model=${model}`);
   return (await res.json<{ calls: ApiBody[] }>()).calls;
 }
+
+/** Polls a gateway job (`/v1/<resource>/<id>`) until it is completed or failed, or 25 s have passed; answers the last read. */
+export async function untilGatewayJobEnds(resource: "transcriptions" | "translations" | "video-analyses", id: string, token?: string): Promise<ApiBody> {
+  const until = Date.now() + 25_000;
+  for (;;) {
+    const job = await json<ApiBody>(await call("GET", `/v1/${resource}/${id}`, { token }), 200);
+    if (["completed", "failed"].includes(job.data.attributes.status) || Date.now() > until) return job;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -47,7 +47,7 @@ describe("tag search across contents", () => {
     await tagWith("srch-theirs", "screen-text", { "0": [tag("Casablanca", 100, 0.99)] }, devToken(STRANGER));
   });
 
-  it("finds word prefixes in any case and accent, across the caller's contents only, by relevance", async () => {
+  it("finds word prefixes whatever their case and accents, across the caller's contents only, by relevance", async () => {
     const { hits, meta } = await search("text=casa");
     expect(meta).toEqual({ total: 3, start: 0, limit: 20, count: 3 });
     expect(hits.map((h) => h.qid).sort()).toEqual(["srch-casa", "srch-casa", "srch-paris"]);

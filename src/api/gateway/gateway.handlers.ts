@@ -1,15 +1,14 @@
+import { callerJob, jobResponse } from "./job-access";
 import { storeAndLaunch } from "./launch";
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
 import { principalOf } from "../../auth/middleware";
-import { chooseTenant, isMember } from "../../auth/principal";
+import { chooseTenant } from "../../auth/principal";
 import { seal } from "../../auth/secret-box";
 import { requireReady } from "../../config/readiness";
-import { db } from "../../db/client";
-import { gatewayJobOf, type GatewayJobRow } from "../../db/gateway-jobs";
-import { notFound } from "../../errors";
-import { engineJobsOf, gatewayJobView } from "../../gateway/job-view";
-import { jobResource, transcriptionResult, type TranscriptionOptions, withSystemMeta } from "../../gateway/resource";
+import type { GatewayJobRow } from "../../db/gateway-jobs";
+import { engineJobsOf } from "../../gateway/job-view";
+import { jobResource, transcriptionResult, type TranscriptionOptions } from "../../gateway/resource";
 import { groupState } from "../../gateway/status";
 import { readTranscript, subtitles } from "../../gateway/transcript";
 import { checkCreate, requireCompleted } from "../../gateway/checks";
@@ -79,24 +78,16 @@ export const createTranscriptionHandler: RouteHandler<typeof CreateRoute, AppEnv
   return c.json(asTranscriptionJob(await jobResource(c.env, row, groupState([]))), 202);
 };
 
-/** The caller's tenant's job; another tenant's job is 404 like an unknown one. */
-async function transcriptionOf(env: Env, p: Awaited<ReturnType<typeof principalOf>>, id: string) {
-  const row = await gatewayJobOf(db(env), id, "transcription-job");
-  if (!row || !isMember(p, row.tenant_id)) throw notFound(`Transcription job ${id} not found`);
-  return row;
-}
-
 export const getTranscriptionHandler: RouteHandler<typeof GetRoute, AppEnv> = async (c) => {
-  const row = await transcriptionOf(c.env, await principalOf(c), c.req.valid("param").id);
-  const { resource } = await gatewayJobView(c.env, row);
-  return c.json(asTranscriptionJob(c.req.valid("query").include === "system" ? withSystemMeta(resource, row) : resource), 200);
+  const row = await callerJob(c.env, await principalOf(c), c.req.valid("param").id, "transcription-job");
+  return c.json(asTranscriptionJob(await jobResponse(c.env, row, c.req.valid("query").include)), 200);
 };
 
 /** The resource builder serves every job type; this row was read as a transcription job, so its resource is one. */
 const asTranscriptionJob = (resource: unknown) => resource as TranscriptionJob;
 
 export const getTranscriptionResultHandler: RouteHandler<typeof ResultRoute, AppEnv> = async (c) => {
-  const row = await transcriptionOf(c.env, await principalOf(c), c.req.valid("param").id);
+  const row = await callerJob(c.env, await principalOf(c), c.req.valid("param").id, "transcription-job");
   const state = groupState(await engineJobsOf(c.env, row));
   const options = JSON.parse(row.options) as TranscriptionOptions;
   requireCompleted(state, `transcription job ${row.id}`, (n, v) => c.header(n, v));

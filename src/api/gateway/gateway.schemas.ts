@@ -56,46 +56,99 @@ export const meta = z
   })
   .strict();
 
-export const TranscriptionCreateSchema = z
-  .object({
-    data: z
-      .object({
-        type: z.literal("transcription-job"),
-        attributes: z
-          .object({
-            input: z
-              .object({
-                type: z.enum(["video", "audio"]),
-                url: z.string().url().max(4096),
-                audio_track: z.number().int().min(0).max(63).optional(),
-              })
-              .strict(),
-            options: z
-              .object({
-                language: languageOrAuto
-                  .optional()
-                  .openapi({ description: "Absent: `auto` where the provider detects the language, else en-US" }),
-                timestamps: z.boolean().default(true),
-                format: z.enum(["srt", "vtt", "json"]).default("json"),
-                diarization: z.boolean().default(false),
-                priority: priority.default("standard"),
-              })
-              .strict()
-              .prefault({}),
-            webhook: webhook.optional(),
-            provider: z.string().min(1).max(100).optional(),
-          })
-          .strict(),
-        meta: meta.optional(),
-      })
-      .strict(),
-  })
-  .strict()
-  .openapi("TranscriptionCreateRequest");
+/**
+ * A create request of the seed's envelope: `{data: {type, attributes: {input, options?, webhook?,
+ * provider?}, meta?}}`, strict at every level (an unknown key is a 400 naming it); absent
+ * `options` take their defaults.
+ */
+export function createRequestSchema<T extends string, I extends z.ZodType, O extends z.ZodRawShape>(type: T, input: I, options: O, name: string) {
+  return z
+    .object({
+      data: z
+        .object({
+          type: z.literal(type),
+          attributes: z
+            // Every option is optional or has a default, so {} is a valid input; the generic
+            // shape cannot prove that to the compiler, hence the cast.
+            .object({ input, options: z.object(options).strict().prefault({} as never), webhook: webhook.optional(), provider: z.string().min(1).max(100).optional() })
+            .strict(),
+          meta: meta.optional(),
+        })
+        .strict(),
+    })
+    .strict()
+    .openapi(name);
+}
+
+const jobError = z.object({ code: z.string(), message: z.string() });
+
+const jobWebhook = z.object({
+  url: z.string(),
+  headers: z.record(z.string(), z.string()).optional(),
+  deliveries: z.array(
+    z.object({
+      id: z.string(),
+      event: z.string(),
+      sequence: z.number().int(),
+      status: z.enum(["pending", "retrying", "delivered", "failed", "superseded"]),
+      attempts: z.number().int(),
+      last_attempt_at: z.string().optional(),
+      next_attempt_at: z.string().optional(),
+      last_response_status: z.number().int().optional(),
+      last_error: z.string().optional(),
+    }),
+  ),
+});
+
+/** A job resource of the seed's envelope, with the attributes every job type has, its own `extra` ones and its result. */
+export function jobSchema<T extends string, R extends z.ZodType, E extends z.ZodRawShape>(type: T, result: R, extra: E, name: string) {
+  return z
+    .object({
+      data: z.object({
+        id: z.string().uuid(),
+        type: z.literal(type),
+        attributes: z.object({
+          provider: z.string(),
+          status: z.enum(["pending", "processing", "completed", "failed"]),
+          progress: z.number().int().min(0).max(100),
+          error: jobError.optional(),
+          created_at: z.string(),
+          processed_at: z.string().optional(),
+          completed_at: z.string().optional(),
+          input: z.record(z.string(), z.unknown()),
+          options: z.record(z.string(), z.unknown()),
+          webhook: jobWebhook.optional(),
+          ...extra,
+          result: result.optional(),
+        }),
+        meta: jobMeta,
+        links: z.object({ self: z.string(), result: z.string() }),
+      }),
+    })
+    .openapi(name);
+}
+
+export const TranscriptionCreateSchema = createRequestSchema(
+  "transcription-job",
+  z
+    .object({
+      type: z.enum(["video", "audio"]),
+      url: z.string().url().max(4096),
+      audio_track: z.number().int().min(0).max(63).optional(),
+    })
+    .strict(),
+  {
+    language: languageOrAuto.optional().openapi({ description: "Absent: `auto` where the provider detects the language, else en-US" }),
+    timestamps: z.boolean().default(true),
+    format: z.enum(["srt", "vtt", "json"]).default("json"),
+    diarization: z.boolean().default(false),
+    priority: priority.default("standard"),
+  },
+  "TranscriptionCreateRequest",
+);
 
 export type TranscriptionCreate = z.infer<typeof TranscriptionCreateSchema>;
 
-const error = z.object({ code: z.string(), message: z.string() });
 const segment = z.object({ start: z.number(), end: z.number(), text: z.string(), confidence: z.number().optional() });
 
 export const TranscriptionResultSchema = z
@@ -108,47 +161,7 @@ export const TranscriptionResultSchema = z
   })
   .openapi("TranscriptionResult");
 
-export const TranscriptionJobSchema = z
-  .object({
-    data: z.object({
-      id: z.string().uuid(),
-      type: z.literal("transcription-job"),
-      attributes: z.object({
-        provider: z.string(),
-        status: z.enum(["pending", "processing", "completed", "failed"]),
-        progress: z.number().int().min(0).max(100),
-        error: error.optional(),
-        created_at: z.string(),
-        processed_at: z.string().optional(),
-        completed_at: z.string().optional(),
-        input: z.record(z.string(), z.unknown()),
-        options: z.record(z.string(), z.unknown()),
-        webhook: z
-          .object({
-            url: z.string(),
-            headers: z.record(z.string(), z.string()).optional(),
-            deliveries: z.array(
-              z.object({
-                id: z.string(),
-                event: z.string(),
-                sequence: z.number().int(),
-                status: z.enum(["pending", "retrying", "delivered", "failed", "superseded"]),
-                attempts: z.number().int(),
-                last_attempt_at: z.string().optional(),
-                next_attempt_at: z.string().optional(),
-                last_response_status: z.number().int().optional(),
-                last_error: z.string().optional(),
-              }),
-            ),
-          })
-          .optional(),
-        result: TranscriptionResultSchema.optional(),
-      }),
-      meta: jobMeta,
-      links: z.object({ self: z.string(), result: z.string() }),
-    }),
-  })
-  .openapi("TranscriptionJob");
+export const TranscriptionJobSchema = jobSchema("transcription-job", TranscriptionResultSchema, {}, "TranscriptionJob");
 export type TranscriptionJob = z.infer<typeof TranscriptionJobSchema>;
 
 const features = z.object({ features: z.array(z.string()) });

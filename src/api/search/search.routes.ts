@@ -27,7 +27,7 @@ export const searchTags = createRoute({
   operationId: "searchTags",
   summary: "Search tags across contents",
   description:
-    "Every current tag of every content the caller may read (registered and fabric contents; a system administrator's search spans all tenants). `text` matches word prefixes, case and accents folded, every word in any order (`casa` finds `Casablanca`), through a full-text index; the other filters narrow by track, model, content, confidence, time window (ms) and whether a box was drawn. Sorted by relevance (bm25) when there is text, else by time.",
+    "Every current tag of every content the caller may read (registered and fabric contents; a system administrator's search spans all tenants). `text` matches word prefixes, case and accents folded, all words, in whatever order (`casa` finds `Casablanca`), through a full-text index; the other filters narrow by track, model, content, confidence, time window (ms) and whether a box was drawn. Sorted by relevance (bm25) when there is text, else by time.",
   request: {
     query: z
       .object({

@@ -1,16 +1,17 @@
+import { callerJob, jobResponse } from "../gateway/job-access";
 import { storeAndLaunch } from "../gateway/launch";
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
 import { principalOf } from "../../auth/middleware";
-import { chooseTenant, isMember, type Principal } from "../../auth/principal";
+import { chooseTenant } from "../../auth/principal";
 import { seal } from "../../auth/secret-box";
 import { requireReady } from "../../config/readiness";
 import { db } from "../../db/client";
 import { gatewayJobOf, type GatewayJobRow } from "../../db/gateway-jobs";
 import { notFound, unauthorized } from "../../errors";
 import { checkCreate, requireCompleted } from "../../gateway/checks";
-import { engineJobsOf, gatewayJobView } from "../../gateway/job-view";
-import { jobResource, withSystemMeta } from "../../gateway/resource";
+import { engineJobsOf } from "../../gateway/job-view";
+import { jobResource } from "../../gateway/resource";
 import { modelProvider } from "../../gateway/selection";
 import { groupState } from "../../gateway/status";
 import { fileTokenJob, TEXT_INPUT_FILE, translatedDocument, translationResult, type TranslationOptions } from "../../gateway/translation";
@@ -81,21 +82,13 @@ export const createTranslationHandler: RouteHandler<typeof CreateRoute, AppEnv> 
   return c.json(asTranslationJob(await jobResource(c.env, row, groupState([]))), 202);
 };
 
-/** The caller's tenant's job; another tenant's job is 404 like an unknown one. */
-async function translationOf(env: Env, p: Principal, id: string) {
-  const row = await gatewayJobOf(db(env), id, "translation-job");
-  if (!row || !isMember(p, row.tenant_id)) throw notFound(`Translation job ${id} not found`);
-  return row;
-}
-
 export const getTranslationHandler: RouteHandler<typeof GetRoute, AppEnv> = async (c) => {
-  const row = await translationOf(c.env, await principalOf(c), c.req.valid("param").id);
-  const { resource } = await gatewayJobView(c.env, row);
-  return c.json(asTranslationJob(c.req.valid("query").include === "system" ? withSystemMeta(resource, row) : resource), 200);
+  const row = await callerJob(c.env, await principalOf(c), c.req.valid("param").id, "translation-job");
+  return c.json(asTranslationJob(await jobResponse(c.env, row, c.req.valid("query").include)), 200);
 };
 
 export const getTranslationResultHandler: RouteHandler<typeof ResultRoute, AppEnv> = async (c) => {
-  const row = await translationOf(c.env, await principalOf(c), c.req.valid("param").id);
+  const row = await callerJob(c.env, await principalOf(c), c.req.valid("param").id, "translation-job");
   requireCompleted(groupState(await engineJobsOf(c.env, row)), `translation job ${row.id}`, (n, v) => c.header(n, v));
   return c.json(await translationResult(c.env, row), 200);
 };

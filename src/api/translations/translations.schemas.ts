@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { languageOrAuto, meta, priority, webhook, jobMeta } from "../gateway/gateway.schemas";
+import { createRequestSchema, jobSchema, languageOrAuto, priority } from "../gateway/gateway.schemas";
 
 /** Characters of a text to translate at most (its JSON body stays well under the 1 MiB body limit). */
 export const MAX_TRANSLATION_CHARS = 100_000;
@@ -29,32 +29,16 @@ const documentInput = z
   })
   .strict();
 
-export const TranslationCreateSchema = z
-  .object({
-    data: z
-      .object({
-        type: z.literal("translation-job"),
-        attributes: z
-          .object({
-            input: z.discriminatedUnion("type", [textInput, documentInput]),
-            options: z
-              .object({
-                source_language: languageOrAuto.default("auto"),
-                formality: z.enum(["default", "formal", "informal"]).default("default"),
-                priority: priority.default("standard"),
-              })
-              .strict()
-              .prefault({}),
-            webhook: webhook.optional(),
-            provider: z.string().min(1).max(100).optional(),
-          })
-          .strict(),
-        meta: meta.optional(),
-      })
-      .strict(),
-  })
-  .strict()
-  .openapi("TranslationCreateRequest");
+export const TranslationCreateSchema = createRequestSchema(
+  "translation-job",
+  z.discriminatedUnion("type", [textInput, documentInput]),
+  {
+    source_language: languageOrAuto.default("auto"),
+    formality: z.enum(["default", "formal", "informal"]).default("default"),
+    priority: priority.default("standard"),
+  },
+  "TranslationCreateRequest",
+);
 
 export const TranslationResultSchema = z
   .object({
@@ -67,27 +51,5 @@ export const TranslationResultSchema = z
   })
   .openapi("TranslationResult");
 
-export const TranslationJobSchema = z
-  .object({
-    data: z.object({
-      id: z.string().uuid(),
-      type: z.literal("translation-job"),
-      attributes: z.object({
-        provider: z.string(),
-        status: z.enum(["pending", "processing", "completed", "failed"]),
-        progress: z.number().int().min(0).max(100),
-        error: z.object({ code: z.string(), message: z.string() }).optional(),
-        created_at: z.string(),
-        processed_at: z.string().optional(),
-        completed_at: z.string().optional(),
-        input: z.record(z.string(), z.unknown()),
-        options: z.record(z.string(), z.unknown()),
-        webhook: z.record(z.string(), z.unknown()).optional(),
-        result: TranslationResultSchema.optional(),
-      }),
-      meta: jobMeta,
-      links: z.object({ self: z.string(), result: z.string() }),
-    }),
-  })
-  .openapi("TranslationJob");
+export const TranslationJobSchema = jobSchema("translation-job", TranslationResultSchema, {}, "TranslationJob");
 export type TranslationJob = z.infer<typeof TranslationJobSchema>;

@@ -1,16 +1,15 @@
+import { callerJob, jobResponse } from "../gateway/job-access";
 import { storeAndLaunch } from "../gateway/launch";
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../app-env";
 import { principalOf } from "../../auth/middleware";
-import { chooseTenant, isMember, type Principal } from "../../auth/principal";
+import { chooseTenant } from "../../auth/principal";
 import { seal } from "../../auth/secret-box";
 import { requireReady } from "../../config/readiness";
-import { db } from "../../db/client";
-import { gatewayJobOf, type GatewayJobRow } from "../../db/gateway-jobs";
-import { notFound } from "../../errors";
+import type { GatewayJobRow } from "../../db/gateway-jobs";
 import { checkCreate, requireCompleted } from "../../gateway/checks";
-import { engineJobsOf, gatewayJobView, stateOf } from "../../gateway/job-view";
-import { jobResource, withSystemMeta } from "../../gateway/resource";
+import { engineJobsOf, stateOf } from "../../gateway/job-view";
+import { jobResource } from "../../gateway/resource";
 import { chooseProviders, type FeatureChoice } from "../../gateway/selection";
 import { groupState } from "../../gateway/status";
 import { analysisResult, type AnalysisOptions, type FeatureJob } from "../../gateway/video-analysis";
@@ -87,21 +86,13 @@ export const createVideoAnalysisHandler: RouteHandler<typeof CreateRoute, AppEnv
   return c.json(asVideoAnalysisJob(await jobResource(c.env, row, groupState([]), undefined, [], { feature_providers: JSON.parse(row.feature_providers!) as Record<string, string> })), 202);
 };
 
-/** The caller's tenant's job; another tenant's job is 404 like an unknown one. */
-async function analysisOf(env: Env, p: Principal, id: string) {
-  const row = await gatewayJobOf(db(env), id, "video-analysis-job");
-  if (!row || !isMember(p, row.tenant_id)) throw notFound(`Video analysis job ${id} not found`);
-  return row;
-}
-
 export const getVideoAnalysisHandler: RouteHandler<typeof GetRoute, AppEnv> = async (c) => {
-  const row = await analysisOf(c.env, await principalOf(c), c.req.valid("param").id);
-  const { resource } = await gatewayJobView(c.env, row);
-  return c.json(asVideoAnalysisJob(c.req.valid("query").include === "system" ? withSystemMeta(resource, row) : resource), 200);
+  const row = await callerJob(c.env, await principalOf(c), c.req.valid("param").id, "video-analysis-job");
+  return c.json(asVideoAnalysisJob(await jobResponse(c.env, row, c.req.valid("query").include)), 200);
 };
 
 export const getVideoAnalysisResultHandler: RouteHandler<typeof ResultRoute, AppEnv> = async (c) => {
-  const row = await analysisOf(c.env, await principalOf(c), c.req.valid("param").id);
+  const row = await callerJob(c.env, await principalOf(c), c.req.valid("param").id, "video-analysis-job");
   const state = stateOf(row, await engineJobsOf(c.env, row));
   requireCompleted(state, `video analysis job ${row.id}`, (n, v) => c.header(n, v));
   return c.json(await analysisResult(c.env, row, new Set(state.failed.map((f) => f.id))), 200);

@@ -1,39 +1,23 @@
 import { z } from "@hono/zod-openapi";
 import { ANALYSIS_FEATURES } from "../../gateway/video-analysis";
-import { languageOrAuto, meta, priority, webhook, jobMeta } from "../gateway/gateway.schemas";
+import { createRequestSchema, jobSchema, languageOrAuto, priority } from "../gateway/gateway.schemas";
 
-export const VideoAnalysisCreateSchema = z
-  .object({
-    data: z
-      .object({
-        type: z.literal("video-analysis-job"),
-        attributes: z
-          .object({
-            input: z
-              .object({
-                url: z.string().url().max(4096),
-                features: z.array(z.enum(ANALYSIS_FEATURES)).min(1, "at least one feature must be specified").max(10),
-                audio_track: z.number().int().min(0).max(63).optional(),
-              })
-              .strict(),
-            options: z
-              .object({
-                language: languageOrAuto.default("auto"),
-                confidence_threshold: z.number().min(0).max(1).default(0.5),
-                priority: priority.default("standard"),
-              })
-              .strict()
-              .prefault({}),
-            webhook: webhook.optional(),
-            provider: z.string().min(1).max(100).optional(),
-          })
-          .strict(),
-        meta: meta.optional(),
-      })
-      .strict(),
-  })
-  .strict()
-  .openapi("VideoAnalysisCreateRequest");
+export const VideoAnalysisCreateSchema = createRequestSchema(
+  "video-analysis-job",
+  z
+    .object({
+      url: z.string().url().max(4096),
+      features: z.array(z.enum(ANALYSIS_FEATURES)).min(1, "at least one feature must be specified").max(10),
+      audio_track: z.number().int().min(0).max(63).optional(),
+    })
+    .strict(),
+  {
+    language: languageOrAuto.default("auto"),
+    confidence_threshold: z.number().min(0).max(1).default(0.5),
+    priority: priority.default("standard"),
+  },
+  "VideoAnalysisCreateRequest",
+);
 
 const instance = z.object({ start: z.number(), end: z.number(), confidence: z.number() });
 const named = z.object({ name: z.string(), confidence: z.number(), instances: z.array(instance) });
@@ -71,29 +55,14 @@ export const VideoAnalysisResultSchema = z
   })
   .openapi("VideoAnalysisResult");
 
-export const VideoAnalysisJobSchema = z
-  .object({
-    data: z.object({
-      id: z.string().uuid(),
-      type: z.literal("video-analysis-job"),
-      attributes: z.object({
-        provider: z.string().openapi({ description: "The provider, or `auto` when features run on several (then see feature_providers)" }),
-        status: z.enum(["pending", "processing", "completed", "failed"]),
-        progress: z.number().int().min(0).max(100),
-        error: z.object({ code: z.string(), message: z.string() }).optional(),
-        created_at: z.string(),
-        processed_at: z.string().optional(),
-        completed_at: z.string().optional(),
-        input: z.record(z.string(), z.unknown()),
-        options: z.record(z.string(), z.unknown()),
-        webhook: z.record(z.string(), z.unknown()).optional(),
-        feature_providers: z.record(z.string(), z.string()),
-        warnings: z.array(z.object({ code: z.string(), message: z.string(), feature: z.string().optional() })).optional(),
-        result: VideoAnalysisResultSchema.optional(),
-      }),
-      meta: jobMeta,
-      links: z.object({ self: z.string(), result: z.string() }),
-    }),
-  })
-  .openapi("VideoAnalysisJob");
+export const VideoAnalysisJobSchema = jobSchema(
+  "video-analysis-job",
+  VideoAnalysisResultSchema,
+  {
+    provider: z.string().openapi({ description: "The provider, or `auto` when features run on several (then see feature_providers)" }),
+    feature_providers: z.record(z.string(), z.string()),
+    warnings: z.array(z.object({ code: z.string(), message: z.string(), feature: z.string().optional() })).optional(),
+  },
+  "VideoAnalysisJob",
+);
 export type VideoAnalysisJob = z.infer<typeof VideoAnalysisJobSchema>;
