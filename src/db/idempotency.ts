@@ -1,4 +1,4 @@
-import { and, eq, lt, sql } from "drizzle-orm";
+import { and, eq, lt, or, sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { idempotencyKeys, type IdempotencyKeyRow } from "./schema";
 
@@ -31,11 +31,21 @@ export async function releaseKey(d: Db, tenant: string, key: string, requestHash
   await d.delete(idempotencyKeys).where(and(eq(idempotencyKeys.tenant_id, tenant), eq(idempotencyKeys.key, key), eq(idempotencyKeys.request_hash, requestHash), eq(idempotencyKeys.status, "pending")));
 }
 
-/** Removes one key if it has expired (before a reuse), answering whether it did. */
-export async function dropExpiredKey(d: Db, tenant: string, key: string, now: number): Promise<boolean> {
+/**
+ * Removes one key before a reuse if it has expired, or if its first request claimed it before
+ * `abandonedBefore` and never answered (its Worker died mid-request: it created nothing it can
+ * replay, and the client must not be locked out for a day). Answers whether it did.
+ */
+export async function dropStaleKey(d: Db, tenant: string, key: string, now: number, abandonedBefore: number): Promise<boolean> {
   const gone = await d
     .delete(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.tenant_id, tenant), eq(idempotencyKeys.key, key), lt(idempotencyKeys.expires_at, now)))
+    .where(
+      and(
+        eq(idempotencyKeys.tenant_id, tenant),
+        eq(idempotencyKeys.key, key),
+        or(lt(idempotencyKeys.expires_at, now), and(eq(idempotencyKeys.status, "pending"), lt(idempotencyKeys.created_at, abandonedBefore))),
+      ),
+    )
     .returning({ key: idempotencyKeys.key });
   return gone.length > 0;
 }

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { requestHash } from "../../src/api/gateway/idempotency";
 import { sweepExpiredKeys } from "../../src/db/idempotency";
 import { db } from "../../src/db/client";
 import { ADMIN, call, devToken, expectError, json, type ApiBody } from "../worker/helpers";
@@ -60,6 +61,24 @@ describe("AI Gateway: Idempotency-Key", () => {
     expect(new Set(ids).size).toBe(1);
     if (statuses[1] === 409) expect(bodies.some((x) => x.error?.code === "IDEMPOTENCY_KEY_IN_USE")).toBe(true);
     expect(await jobCount()).toBe(before + 1);
+  });
+
+  it("lets a repeat take over a claim whose first request never answered, but not a fresh one", async () => {
+    const key = `abandoned-${crypto.randomUUID()}`;
+    const b = body({ input: { type: "video", url: media() } });
+    // A claim as a Worker that died mid-request leaves it: pending, no answer.
+    const claimed = async (ageMs: number) =>
+      env.DB.prepare("INSERT OR REPLACE INTO idempotency_keys (tenant_id, key, request_hash, status, created_at, expires_at) VALUES ('dev', ?, ?, 'pending', ?, ?)")
+        .bind(key, await requestHash("/v1/transcriptions", b), Date.now() - ageMs, Date.now() + 3_600_000)
+        .run();
+    await claimed(1_000);
+    await expectError(await post(key, b), 409, "IDEMPOTENCY_KEY_IN_USE");
+    await claimed(120_000);
+    const res = await post(key, b);
+    expect(res.status).toBe(202);
+    expect(res.headers.get("idempotent-replayed")).toBeNull();
+    await res.body?.cancel();
+    expect((await post(key, b)).headers.get("idempotent-replayed")).toBe("true");
   });
 
   it("keeps keys per tenant, and forgets them after 24 hours", async () => {

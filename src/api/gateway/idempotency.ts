@@ -3,11 +3,13 @@ import type { AppEnv } from "../../app-env";
 import { principalOf } from "../../auth/middleware";
 import { chooseTenant } from "../../auth/principal";
 import { db } from "../../db/client";
-import { claimKey, completeKey, dropExpiredKey, keyOf, releaseKey } from "../../db/idempotency";
+import { claimKey, completeKey, dropStaleKey, keyOf, releaseKey } from "../../db/idempotency";
 import { ApiError, badRequest } from "../../errors";
 
 /** How long a key is remembered. */
 const KEY_TTL_MS = 24 * 3600 * 1000;
+/** A create answers within seconds; a claim this old with no answer was abandoned by a Worker that died. */
+const ABANDONED_AFTER_MS = 60_000;
 
 /** JSON with every object's keys sorted: two bodies that differ only in key order are the same request. */
 function canonical(v: unknown): string {
@@ -21,8 +23,9 @@ function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
-async function sha256(text: string): Promise<string> {
-  const d = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+/** What identifies a request under a key: SHA-256 of its path and canonical body. */
+export async function requestHash(path: string, body: unknown): Promise<string> {
+  const d = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${path}\n${canonical(body)}`)));
   return [...d].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
@@ -31,7 +34,8 @@ async function sha256(text: string): Promise<string> {
  * with a key claims it in D1 (one INSERT, so two at once cannot both win) and its 202 is stored;
  * within 24 h the same key with the same body (keys in any order) gets that 202 again with
  * `Idempotent-Replayed: true` and no new job, another body gets 409 IDEMPOTENCY_KEY_REUSED, and a
- * repeat while the first is still running gets 409 IDEMPOTENCY_KEY_IN_USE. A request that was
+ * repeat while the first is still running gets 409 IDEMPOTENCY_KEY_IN_USE (after a minute with
+ * no answer the claim counts as abandoned and the repeat takes it over). A request that was
  * refused made nothing, so its key is released for the corrected retry. Keys are per tenant.
  */
 export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -47,12 +51,12 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   const p = await principalOf(c);
   const tenant = chooseTenant(p, c.req.header("x-tenant-id"), "X-Tenant-Id");
-  const hash = await sha256(`${c.req.path}\n${canonical(body)}`);
+  const hash = await requestHash(c.req.path, body);
   const d = db(c.env);
   const now = Date.now();
   const claim = () => claimKey(d, { tenant_id: tenant, key, request_hash: hash, created_at: now, expires_at: now + KEY_TTL_MS });
   let first = await claim();
-  if (!first && (await dropExpiredKey(d, tenant, key, now))) first = await claim();
+  if (!first && (await dropStaleKey(d, tenant, key, now, now - ABANDONED_AFTER_MS))) first = await claim();
   if (!first) {
     const seen = await keyOf(d, tenant, key);
     if (!seen) throw new ApiError(409, "IDEMPOTENCY_KEY_IN_USE", "A request with this Idempotency-Key was just being made: retry shortly");
