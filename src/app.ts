@@ -24,6 +24,7 @@ import { oauthRouter } from "./api/oauth/oauth.index";
 import { mediaRouter } from "./api/media/media.index";
 import { modelsRouter } from "./api/models/models.index";
 import { providersRouter } from "./api/providers/providers.index";
+import { queuesRouter } from "./api/queues/queues.index";
 import { statusRouter } from "./api/status/status.index";
 import { taggingRouter } from "./api/tagging/tagging.index";
 import { tagsRouter } from "./api/tags/tags.index";
@@ -32,7 +33,7 @@ import { tenantsRouter } from "./api/tenants/tenants.index";
 const errorBody = (code: string, message: string) => ({ error: { code, message } });
 
 /** Route groups in matching order where patterns overlap: literal prefixes before /{qid}/…. */
-const ROUTERS = [oauthRouter, gatewayRouter, translationsRouter, videoAnalysesRouter, webhookSecretRouter, modelsRouter, tenantsRouter, apiKeysRouter, contentsRouter, mediaRouter, callbacksRouter, providersRouter, feedsRouter, statusRouter, searchRouter, taggingRouter, tagsRouter];
+const ROUTERS = [oauthRouter, gatewayRouter, translationsRouter, videoAnalysesRouter, webhookSecretRouter, modelsRouter, tenantsRouter, apiKeysRouter, contentsRouter, mediaRouter, callbacksRouter, providersRouter, queuesRouter, feedsRouter, statusRouter, searchRouter, taggingRouter, tagsRouter];
 
 export function buildApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

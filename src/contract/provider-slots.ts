@@ -27,3 +27,30 @@ export interface CallOutcome {
   counts: boolean;
   error?: string;
 }
+
+/** Whose part a slot is for, so waits and load can be told per tenant and model (GET /queues). */
+export interface SlotUse {
+  tenant: string;
+  model: string;
+  /** When the part was sent to run (epoch ms): the wait is from here to the slot. */
+  queued_at: number;
+}
+
+/** One tenant's use of one model at a provider: now, and over the last QUEUE_WINDOW_MINUTES. */
+export interface ModelLoad {
+  tenant: string;
+  model: string;
+  /** Parts holding a slot now. */
+  in_flight: number;
+  /** Parts in line for a slot now. */
+  waiting: number;
+  /** Slots granted in the window, the sum of their waits, and the longest wait (in the window or in line now). */
+  started: number;
+  wait_sum_ms: number;
+  oldest_wait_ms: number;
+  /** Calls that ended in the window: answered, or failed in a way that counts against the provider. */
+  completed: number;
+  errors: number;
+}
+
+export const QUEUE_WINDOW_MINUTES = 5;

@@ -15,8 +15,12 @@ export const queueMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("plan"), ...control }),
   /** A live job's next look at its playlist. */
   z.object({ type: z.literal("poll"), ...control }),
-  /** Fetch and tag one part; `attempt` tells a retry from a repeated delivery. */
-  z.object({ type: z.literal("part"), ...control, part: partRefSchema, attempt: z.number().int().positive() }),
+  /**
+   * Fetch and tag one part; `attempt` tells a retry from a repeated delivery. `queued_at`: when
+   * the part was sent to run (epoch ms), for the wait figures of GET /queues; absent in messages
+   * sent before it existed.
+   */
+  z.object({ type: z.literal("part"), ...control, part: partRefSchema, attempt: z.number().int().positive(), queued_at: z.number().int().nonnegative().optional() }),
 ]);
 
 export type QueueMessage = z.infer<typeof queueMessageSchema>;
@@ -24,8 +28,8 @@ export type PlanMessage = Extract<QueueMessage, { type: "plan" }>;
 export type PollMessage = Extract<QueueMessage, { type: "poll" }>;
 export type PartMessage = Extract<QueueMessage, { type: "part" }>;
 
-export function partMessage(init: JobInit, part: PartRef, attempt: number): PartMessage {
-  return { type: "part", job_id: init.job_id, runner: runnerName(init.qid, init.model), part, attempt };
+export function partMessage(init: JobInit, part: PartRef, attempt: number, queuedAt: number): PartMessage {
+  return { type: "part", job_id: init.job_id, runner: runnerName(init.qid, init.model), part, attempt, queued_at: queuedAt };
 }
 
 /** The job's plan (list its parts) or, for a live job, its next look at the playlist. */

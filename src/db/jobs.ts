@@ -73,7 +73,7 @@ export async function insertJob(d: Db, row: typeof jobs.$inferInsert): Promise<v
 export type JobSnapshot = Pick<
   JobRow,
   | "status" | "tag_status" | "error" | "total_parts" | "downloaded_parts" | "tagged_parts" | "num_warnings" | "last_warning" | "started_at" | "ended_at" | "live_lag_ms" | "last_wall_ms" | "snapshot_seq"
-  | "status_reason" | "status_changed"
+  | "status_reason" | "status_changed" | "failed_parts"
 >;
 
 /**
@@ -133,4 +133,26 @@ export async function recentTenantJobs(d: Db, tenant: string, endedAfter: number
     )
     .orderBy(desc(jobs.created_at))
     .limit(limit);
+}
+
+/** One tenant's active jobs of one model, and their parts neither tagged nor given up yet. */
+export interface ModelBacklog {
+  tenant_id: string;
+  model: string;
+  active_jobs: number;
+  open_parts: number;
+}
+
+/** The backlog of active jobs per tenant and model (`tenantIds` null: every tenant). */
+export async function backlogByModel(d: Db, tenantIds: string[] | null): Promise<ModelBacklog[]> {
+  return d
+    .select({
+      tenant_id: jobs.tenant_id,
+      model: jobs.model,
+      active_jobs: count(),
+      open_parts: sql<number>`COALESCE(SUM(MAX(0, ${jobs.total_parts} - ${jobs.tagged_parts} - ${jobs.failed_parts})), 0)`,
+    })
+    .from(jobs)
+    .where(and(active(), isNull(jobs.deleted_at), tenantIds ? inArray(jobs.tenant_id, tenantIds) : undefined))
+    .groupBy(jobs.tenant_id, jobs.model);
 }

@@ -69,6 +69,7 @@ export const jobs = sqliteTable("jobs", {
   last_wall_ms: integer("last_wall_ms"),
   status_reason: text("status_reason"),
   status_changed: integer("status_changed"),
+  failed_parts: integer("failed_parts").notNull().default(0),
 });
 
 export const tracks = sqliteTable(

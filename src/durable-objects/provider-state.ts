@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { migrateStore, type StorageMigration } from "./storage-schema";
-import type { Acquired, CallOutcome, ProviderHealth } from "../contract/provider-slots";
+import { type Acquired, type CallOutcome, type ModelLoad, type ProviderHealth, QUEUE_WINDOW_MINUTES, type SlotUse } from "../contract/provider-slots";
 
 /** Consecutive failures that open the circuit, and how long it stays open before a trial call. */
 const TRIP_AFTER = 3;
@@ -9,6 +9,9 @@ const WINDOW_MINUTES = 5;
 const DEGRADED_RATE = 0.2;
 // Fewer calls than this say too little for a rate to mean anything.
 const MIN_CALLS_FOR_RATE = 3;
+const QUEUE_WINDOW_MS = QUEUE_WINDOW_MINUTES * 60_000;
+// Old call records are dropped at most this often: the hot path stays one insert and one update.
+const PRUNE_EVERY_MS = 5_000;
 
 interface Waiter {
   lease: string;
@@ -16,6 +19,7 @@ interface Waiter {
   rank: number;
   limit: number;
   leaseMs: number;
+  use: SlotUse | undefined;
   resolve: (a: Acquired) => void;
   timer: ReturnType<typeof setTimeout>;
 }
@@ -30,6 +34,12 @@ const PROVIDER_MIGRATIONS: StorageMigration[] = [
       trial TEXT, last_success_at INTEGER, last_error_at INTEGER, last_error TEXT)`);
     sql.exec(`INSERT OR IGNORE INTO breaker (k) VALUES (1)`);
   },
+  // One row per slot granted, kept for the queue window: waits, load and outcomes per tenant and model.
+  (sql) => {
+    sql.exec(`CREATE TABLE IF NOT EXISTS calls (
+      lease TEXT PRIMARY KEY, tenant TEXT NOT NULL, model TEXT NOT NULL,
+      queued_at INTEGER NOT NULL, started_at INTEGER NOT NULL, ended_at INTEGER, ok INTEGER)`);
+  },
 ];
 
 /**
@@ -40,6 +50,7 @@ const PROVIDER_MIGRATIONS: StorageMigration[] = [
  */
 export class ProviderState extends DurableObject<Env> {
   private waiters: Waiter[] = [];
+  private prunedAt = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -51,8 +62,9 @@ export class ProviderState extends DurableObject<Env> {
    * for longer than `waitMs`. A lease already held is granted again (a repeated delivery).
    * `lastResort`: the caller has no other provider, so the circuit does not turn it away.
    * `rank`: its job's priority (priorityRank); waiting parts get free slots highest rank first.
+   * `use`: whose part it is and since when it waits, for the queue figures.
    */
-  async acquire(lease: string, limit: number, leaseMs: number, waitMs: number, cooldownMs = DEFAULT_COOLDOWN_MS, lastResort = false, rank = 1): Promise<Acquired> {
+  async acquire(lease: string, limit: number, leaseMs: number, waitMs: number, cooldownMs = DEFAULT_COOLDOWN_MS, lastResort = false, rank = 1, use?: SlotUse): Promise<Acquired> {
     const now = Date.now();
     this.expireLeases(now);
     if (this.ctx.storage.sql.exec("SELECT 1 FROM leases WHERE id = ?", lease).toArray().length > 0) return { granted: true };
@@ -62,11 +74,11 @@ export class ProviderState extends DurableObject<Env> {
       // Cool-down over: one trial call at a time decides whether the provider is back.
       if (b.trial && this.leaseExists(b.trial)) return { granted: false, reason: "down", retry_at: now + cooldownMs };
       this.ctx.storage.sql.exec("UPDATE breaker SET trial = ? WHERE k = 1", lease);
-      this.grant(lease, leaseMs, now);
+      this.grant(lease, leaseMs, now, use);
       return { granted: true };
     }
     if (this.inFlight() < limit) {
-      this.grant(lease, leaseMs, now);
+      this.grant(lease, leaseMs, now, use);
       return { granted: true };
     }
     if (waitMs <= 0) return { granted: false, reason: "busy", retry_at: null };
@@ -76,7 +88,7 @@ export class ProviderState extends DurableObject<Env> {
         resolve({ granted: false, reason: "busy", retry_at: null });
       }, waitMs);
       const at = this.waiters.findIndex((w) => w.rank < rank);
-      this.waiters.splice(at < 0 ? this.waiters.length : at, 0, { lease, rank, limit, leaseMs, resolve, timer });
+      this.waiters.splice(at < 0 ? this.waiters.length : at, 0, { lease, rank, limit, leaseMs, use, resolve, timer });
     });
   }
 
@@ -85,7 +97,11 @@ export class ProviderState extends DurableObject<Env> {
     const now = Date.now();
     const held = this.leaseExists(lease);
     this.ctx.storage.sql.exec("DELETE FROM leases WHERE id = ?", lease);
-    if (held) this.record(outcome, now, lease, cooldownMs);
+    if (held) {
+      this.record(outcome, now, lease, cooldownMs);
+      // A failure that says nothing of the provider ends the call without a verdict.
+      this.endCall(lease, now, outcome.counts ? outcome.ok : null);
+    }
     this.handOver(now);
   }
 
@@ -96,8 +112,44 @@ export class ProviderState extends DurableObject<Env> {
 
   /** Frees the slot without a verdict (the part was stopped, or the work was handed to a callback). */
   async release(lease: string): Promise<void> {
+    const now = Date.now();
     this.ctx.storage.sql.exec("DELETE FROM leases WHERE id = ?", lease);
-    this.handOver(Date.now());
+    this.endCall(lease, now, null);
+    this.handOver(now);
+  }
+
+  /**
+   * Per tenant and model: the parts holding a slot or in line for one now, and the waits and
+   * outcomes of the last QUEUE_WINDOW_MINUTES. `tenants`: only theirs (null: every tenant).
+   */
+  async queueLoad(tenants: string[] | null): Promise<ModelLoad[]> {
+    const now = Date.now();
+    this.expireLeases(now);
+    const since = now - QUEUE_WINDOW_MS;
+    const rows = this.ctx.storage.sql
+      .exec<Omit<ModelLoad, "waiting">>(
+        `SELECT tenant, model,
+           COALESCE(SUM(ended_at IS NULL AND lease IN (SELECT id FROM leases)), 0) AS in_flight,
+           COALESCE(SUM(started_at >= ?1), 0) AS started,
+           COALESCE(SUM(CASE WHEN started_at >= ?1 THEN MAX(0, started_at - queued_at) END), 0) AS wait_sum_ms,
+           COALESCE(MAX(CASE WHEN started_at >= ?1 THEN MAX(0, started_at - queued_at) END), 0) AS oldest_wait_ms,
+           COALESCE(SUM(ended_at >= ?1 AND ok IS NOT NULL), 0) AS completed,
+           COALESCE(SUM(ended_at >= ?1 AND ok = 0), 0) AS errors
+         FROM calls GROUP BY tenant, model`,
+        since,
+      )
+      .toArray();
+    const byKey = new Map(rows.map((r) => [`${r.tenant}\n${r.model}`, { ...r, waiting: 0 }]));
+    for (const w of this.waiters) {
+      if (!w.use) continue;
+      const key = `${w.use.tenant}\n${w.use.model}`;
+      const load = byKey.get(key) ?? { tenant: w.use.tenant, model: w.use.model, in_flight: 0, waiting: 0, started: 0, wait_sum_ms: 0, oldest_wait_ms: 0, completed: 0, errors: 0 };
+      load.waiting++;
+      load.oldest_wait_ms = Math.max(load.oldest_wait_ms, now - w.use.queued_at);
+      byKey.set(key, load);
+    }
+    const wanted = tenants && new Set(tenants);
+    return [...byKey.values()].filter((l) => !wanted || wanted.has(l.tenant));
   }
 
   async health(): Promise<ProviderHealth> {
@@ -156,13 +208,32 @@ export class ProviderState extends DurableObject<Env> {
     while (this.waiters.length > 0 && this.inFlight() < this.waiters[0]!.limit) {
       const next = this.waiters.shift()!;
       clearTimeout(next.timer);
-      this.grant(next.lease, next.leaseMs, now);
+      this.grant(next.lease, next.leaseMs, now, next.use);
       next.resolve({ granted: true });
     }
   }
 
-  private grant(lease: string, leaseMs: number, now: number) {
-    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO leases (id, expires_at) VALUES (?, ?)", lease, now + leaseMs);
+  private grant(lease: string, leaseMs: number, now: number, use: SlotUse | undefined) {
+    const sql = this.ctx.storage.sql;
+    sql.exec("INSERT OR REPLACE INTO leases (id, expires_at) VALUES (?, ?)", lease, now + leaseMs);
+    // A lease granted again after it expired keeps its first record: one call, one wait.
+    sql.exec(
+      "INSERT OR IGNORE INTO calls (lease, tenant, model, queued_at, started_at) VALUES (?, ?, ?, ?, ?)",
+      lease,
+      use?.tenant ?? "",
+      use?.model ?? "",
+      use?.queued_at ?? now,
+      now,
+    );
+    if (now - this.prunedAt >= PRUNE_EVERY_MS) {
+      this.prunedAt = now;
+      sql.exec("DELETE FROM calls WHERE COALESCE(ended_at, started_at) < ? AND (ended_at IS NOT NULL OR lease NOT IN (SELECT id FROM leases))", now - QUEUE_WINDOW_MS);
+    }
+  }
+
+  /** Closes the call's record once (a repeated finish or release changes nothing). */
+  private endCall(lease: string, now: number, ok: boolean | null) {
+    this.ctx.storage.sql.exec("UPDATE calls SET ended_at = ?, ok = ? WHERE lease = ? AND ended_at IS NULL", now, ok === null ? null : ok ? 1 : 0, lease);
   }
 
   private expireLeases(now: number) {

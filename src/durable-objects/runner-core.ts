@@ -82,7 +82,7 @@ export abstract class RunnerCore extends DurableObject<Env> {
     const deadline = this.clock.now() + partTimeoutMs(job.init);
     for (const p of next) this.store.setPart(p.id, { state: "inflight", deadline, attempts: p.attempts + 1 });
     this.store.update({ inflight: job.inflight + next.length });
-    await partsQueue(this.env, job.init).sendBatch(next.map((p) => ({ body: partMessage(job.init, p.ref, p.attempts + 1) })));
+    await partsQueue(this.env, job.init).sendBatch(next.map((p) => ({ body: partMessage(job.init, p.ref, p.attempts + 1, this.clock.now()) })));
   }
 
   /** Tries a part again after a transient failure, backing off. */
@@ -92,7 +92,8 @@ export abstract class RunnerCore extends DurableObject<Env> {
     this.store.setPart(part.id, { attempts: attempt, deadline: this.clock.now() + delaySeconds * 1000 + partTimeoutMs(job.init) });
     console.warn(`job ${job.id}: retrying part ${part.id} (attempt ${attempt}): ${reason}`);
     this.note("warning", `Trying again in ${delaySeconds} s: ${reason}`, { part: part.id, attempt });
-    await this.send(partMessage(job.init, part.ref, attempt), delaySeconds);
+    // The back-off is no wait for a provider: the part queues from when it is due again.
+    await this.send(partMessage(job.init, part.ref, attempt, this.clock.now() + delaySeconds * 1000), delaySeconds);
     await this.arm();
   }
 

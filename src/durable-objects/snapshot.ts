@@ -51,6 +51,7 @@ export async function writeSnapshot(env: Env, job: JobState, now = Date.now(), l
     last_wall_ms: row.last_wall_ms,
     status_reason: row.status_reason,
     status_changed: row.status_changed,
+    failed_parts: row.failed_parts,
     snapshot_seq: row.snapshot_seq,
   });
   if (!isTerminal(job.status)) {
@@ -94,5 +95,6 @@ export function jobRowOf(job: JobState, live: LiveState | null = null): JobRow {
     last_wall_ms: live?.last_wall_ms ?? null,
     status_reason: job.reason ?? defaultReason(job.status),
     status_changed: job.status_changed || null,
+    failed_parts: job.failed,
   };
 }

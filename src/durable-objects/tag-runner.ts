@@ -110,12 +110,13 @@ export class TagRunner extends RunnerCore {
    * Every provider of the model was busy: the part goes back to the queue for later, as the same
    * attempt (waiting for a slot is not a failure).
    */
-  async partDeferred(jobId: string, partId: string, attempt: number, delaySeconds: number): Promise<void> {
+  async partDeferred(jobId: string, partId: string, attempt: number, delaySeconds: number, queuedAt?: number): Promise<void> {
     const waiting = this.store.waitingPart(jobId, partId, attempt);
     if (!waiting) return;
     this.store.setPart(partId, { deadline: this.clock.now() + delaySeconds * 1000 + partTimeoutMs(waiting.job.init) });
     this.note("debug", `Every provider is busy: waiting ${delaySeconds} s for a slot`, { part: partId, attempt });
-    await this.send(partMessage(waiting.job.init, waiting.part.ref, attempt), delaySeconds);
+    // Still waiting for the same slot: its wait runs on from when it was first sent.
+    await this.send(partMessage(waiting.job.init, waiting.part.ref, attempt, queuedAt ?? this.clock.now()), delaySeconds);
     await this.arm();
   }
 

@@ -19,7 +19,7 @@ export async function handlePart(env: Env, m: PartMessage): Promise<Outcome> {
   if (!init) return { kind: "ack" }; // stopped, finished, or a duplicate of a part already done
   const part = m.part;
 
-  const slot = prefetchSlot(env, init, part.id, m.attempt);
+  const slot = prefetchSlot(env, init, part.id, m.attempt, m.queued_at);
   const fetchStarted = Date.now();
   let prepared;
   try {
@@ -44,7 +44,7 @@ export async function handlePart(env: Env, m: PartMessage): Promise<Outcome> {
       }
       const callback_url = await callbackUrl(env, init, m.runner, part.id, m.attempt, provider);
       return callHttpProvider(env, provider, { model: init.model, params: init.params.run_config, media: prepared.media, callback_url });
-    }, slot.slot);
+    }, slot.slot, m.queued_at);
   } catch (e) {
     await fetched;
     if (!(e instanceof ProviderError)) throw e;
@@ -55,7 +55,7 @@ export async function handlePart(env: Env, m: PartMessage): Promise<Outcome> {
   if (result.kind === "busy") {
     // Waiting for a slot is no failure: the runner sends the part again shortly, same attempt
     // (a low-priority part a little later, leaving the queue to the others meanwhile).
-    await runner.partDeferred(m.job_id, part.id, m.attempt, init.priority === "low" ? 3 : 1);
+    await runner.partDeferred(m.job_id, part.id, m.attempt, init.priority === "low" ? 3 : 1, m.queued_at);
     return { kind: "ack" };
   }
   const { reply, provider, settled } = result;

@@ -1,4 +1,4 @@
-import type { Acquired } from "../contract/provider-slots";
+import type { Acquired, SlotUse } from "../contract/provider-slots";
 import type { JobInit } from "../contract/job";
 import { priorityRank } from "../contract/priority";
 import { providerId } from "../providers/identity";
@@ -18,22 +18,25 @@ export const leaseOf = (jobId: string, partId: string, attempt: number) => `${jo
 export const providerState = (env: Env, p: ProviderConfig | string) => env.PROVIDER_STATE.getByName(typeof p === "string" ? p : providerId(p));
 const cooldownMs = (p: ProviderConfig) => (p.cooldown_s ?? 30) * 1000;
 
-function acquireSlot(env: Env, p: ProviderConfig, lease: string, last: boolean, rank: number): Promise<Acquired> {
+function acquireSlot(env: Env, p: ProviderConfig, lease: string, last: boolean, rank: number, use: SlotUse): Promise<Acquired> {
   const leaseMs = (p.timeout_s ?? DEFAULT_TIMEOUT_S) * 1000 + LEASE_SLACK_MS;
   // The last provider is the last resort: the circuit breaker only skips a provider in favour
   // of another, and only there does a busy provider make the part wait for a slot.
-  return providerState(env, p).acquire(lease, p.concurrency ?? DEFAULT_CONCURRENCY, leaseMs, last ? SLOT_WAIT_MS : 0, cooldownMs(p), last, rank);
+  return providerState(env, p).acquire(lease, p.concurrency ?? DEFAULT_CONCURRENCY, leaseMs, last ? SLOT_WAIT_MS : 0, cooldownMs(p), last, rank, use);
 }
+
+/** Whose part a slot is for; `queuedAt`: when the runner sent it (older messages carry none). */
+const slotUse = (init: JobInit, queuedAt: number | undefined): SlotUse => ({ tenant: init.tenant_id, model: init.model, queued_at: queuedAt ?? Date.now() });
 
 /**
  * Starts asking the preferred provider for a slot, so that the wait overlaps the part's media
  * preparation; callProviders() takes the answer. release() gives the slot back if the part
  * never gets to the provider.
  */
-export function prefetchSlot(env: Env, init: JobInit, partId: string, attempt: number) {
+export function prefetchSlot(env: Env, init: JobInit, partId: string, attempt: number, queuedAt?: number) {
   const p = init.providers[0]!;
   const lease = leaseOf(init.job_id, partId, attempt);
-  const slot = acquireSlot(env, p, lease, init.providers.length === 1, priorityRank(init.priority));
+  const slot = acquireSlot(env, p, lease, init.providers.length === 1, priorityRank(init.priority), slotUse(init, queuedAt));
   // A failed RPC surfaces where the slot is awaited; this keeps it from being unhandled meanwhile.
   slot.catch(() => undefined);
   return {
@@ -57,6 +60,7 @@ export async function callProviders(
   attempt: number,
   call: (p: ProviderConfig) => Promise<ProviderReply>,
   firstSlot?: Promise<Acquired>,
+  queuedAt?: number,
 ): Promise<ChainResult> {
   const lease = leaseOf(init.job_id, partId, attempt);
   let lastError: ProviderError | null = null;
@@ -65,7 +69,7 @@ export async function callProviders(
   for (const [i, p] of init.providers.entries()) {
     const state = providerState(env, p);
     const last = i === init.providers.length - 1;
-    const got = i === 0 && firstSlot ? await firstSlot : await acquireSlot(env, p, lease, last, priorityRank(init.priority));
+    const got = i === 0 && firstSlot ? await firstSlot : await acquireSlot(env, p, lease, last, priorityRank(init.priority), slotUse(init, queuedAt));
     if (!got.granted) {
       if (got.reason === "down") down.push(providerId(p));
       else busy = true;

@@ -70,3 +70,47 @@ describe("ProviderState: slots, circuit breaker, health", () => {
     expect(await p.acquire("x4", 2, 60_000, 100)).toEqual({ granted: false, reason: "busy", retry_at: null });
   });
 });
+
+describe("ProviderState: queue figures per tenant and model", () => {
+  const use = (tenant: string, model: string, waitedMs: number) => ({ tenant, model, queued_at: Date.now() - waitedMs });
+
+  it("counts each part's wait and outcome once, however often its slot is asked for, finished or released", async () => {
+    const p = stub("queue-load-1");
+    expect(await p.acquire("a", 1, 60_000, 0, undefined, false, 1, use("t1", "m1", 1_000))).toEqual({ granted: true });
+    // A repeated delivery of the same part: the slot it holds, no second record.
+    expect(await p.acquire("a", 1, 60_000, 0, undefined, false, 1, use("t1", "m1", 5_000))).toEqual({ granted: true });
+    // Another tenant's part in line for the one slot.
+    const parked = p.acquire("b", 1, 60_000, 5_000, undefined, true, 1, use("t2", "m1", 2_500));
+    await new Promise((r) => setTimeout(r, 50));
+    let load = await p.queueLoad(null);
+    const t1 = load.find((l) => l.tenant === "t1")!;
+    expect(t1).toMatchObject({ model: "m1", in_flight: 1, waiting: 0, started: 1, completed: 0, errors: 0 });
+    expect(t1.wait_sum_ms).toBeGreaterThanOrEqual(1_000);
+    expect(t1.wait_sum_ms).toBeLessThan(2_000);
+    const t2 = load.find((l) => l.tenant === "t2")!;
+    expect(t2).toMatchObject({ in_flight: 0, waiting: 1, started: 0 });
+    expect(t2.oldest_wait_ms).toBeGreaterThanOrEqual(2_500);
+
+    await p.finish("a", fail);
+    await p.finish("a", ok);
+    await p.release("a");
+    expect(await parked).toEqual({ granted: true });
+    await p.finish("b", ok);
+    await p.finish("b", ok);
+    load = await p.queueLoad(null);
+    expect(load.find((l) => l.tenant === "t1")).toMatchObject({ in_flight: 0, started: 1, completed: 1, errors: 1 });
+    expect(load.find((l) => l.tenant === "t2")).toMatchObject({ in_flight: 0, waiting: 0, started: 1, completed: 1, errors: 0 });
+    // A tenant sees its own load only.
+    expect((await p.queueLoad(["t2"])).map((l) => l.tenant)).toEqual(["t2"]);
+    expect(await p.queueLoad(["t3"])).toEqual([]);
+  });
+
+  it("ends a call without a verdict when the part's own failure says nothing of the provider, or it was released", async () => {
+    const p = stub("queue-load-2");
+    await p.acquire("c", 2, 60_000, 0, undefined, false, 1, use("t1", "m2", 0));
+    await p.acquire("d", 2, 60_000, 0, undefined, false, 1, use("t1", "m2", 0));
+    await p.finish("c", { ok: false, counts: false, error: "Provider answered 422" });
+    await p.release("d");
+    expect(await p.queueLoad(null)).toEqual([expect.objectContaining({ tenant: "t1", model: "m2", in_flight: 0, started: 2, completed: 0, errors: 0 })]);
+  });
+});
