@@ -11,7 +11,7 @@ const el = (tag, attrs = {}, ...children) => {
   return node;
 };
 
-const state = { token: localStorage.getItem("tagger-token") ?? "", jobs: new Map(), contents: [], feedSeqs: {}, feedNeedsTenant: false, socket: null, tenant: null, selectedQid: null, tagsStart: 0 };
+const state = { token: localStorage.getItem("tagger-token") ?? "", jobs: new Map(), contents: [], feedSeqs: {}, feedNeedsTenant: false, socket: null, tenant: null, selectedQid: null, tagsStart: 0, searchStart: 0, seekTo: undefined };
 
 let noticeTimer = null;
 /** A message for the user: errors stay until the next action; successes clear themselves. */
@@ -58,6 +58,7 @@ function show(page) {
   if (page === "content") loadContents();
   if (page === "tags") loadTagsPage();
   if (page === "models") loadModels();
+  if (page === "search") $("#search-text").focus();
 }
 
 // ---- jobs ----
@@ -344,6 +345,12 @@ async function openContent(qid) {
       hls.loadSource(play.url);
       hls.attachMedia(video);
     } else video.src = play.url;
+    // Opened from a search hit: go to its time once the new video knows its length.
+    if (state.seekTo !== undefined) {
+      const ms = state.seekTo;
+      state.seekTo = undefined;
+      video.addEventListener("loadedmetadata", () => seek(ms), { once: true });
+    }
   } catch (e) { notice(`The video cannot be played here: ${e.message}`); }
   await loadTimeline(qid);
   await searchTags();
@@ -443,14 +450,70 @@ async function searchTags(start = 0) {
   $("#tags-next").disabled = start + tags.length >= meta.total;
 }
 
+// ---- search ----
+const SEARCH_PAGE = 50;
+/** Tags across every content the caller may read, with the form's filters; a page at a time. */
+async function runSearch(start = 0) {
+  const params = new URLSearchParams();
+  for (const [k, v] of new FormData($("#search-form"))) if (String(v).trim() !== "") params.set(k, String(v).trim());
+  params.set("start", String(start));
+  params.set("limit", String(SEARCH_PAGE));
+  try {
+    const { hits, meta } = await api(`/search/tags?${params}`);
+    state.searchStart = start;
+    $("#search-hits tbody").replaceChildren(
+      ...hits.map((h) => el("tr", {},
+        el("td", {}, h.title, el("div", { class: "explain" }, h.qid)),
+        el("td", {}, el("button", { type: "button", "aria-label": `Open ${h.qid} at ${fmtTime(h.start_time)}`, onclick: () => openAt(h.qid, h.start_time) }, fmtTime(h.start_time))),
+        el("td", {}, fmtTime(h.end_time)),
+        el("td", {}, h.track), el("td", {}, h.text),
+        el("td", {}, h.confidence === null ? "" : String(h.confidence)))),
+    );
+    $("#search-page").textContent = meta.total === 0 ? "no tags found" : `${start + 1}–${start + hits.length} of ${meta.total}`;
+    $("#search-prev").disabled = start === 0;
+    $("#search-next").disabled = start + hits.length >= meta.total;
+    notice(null);
+  } catch (e) { notice(`Search: ${e.message}`); }
+}
+
+/** A hit's content in the Tags view, the player at the hit's time. */
+function openAt(qid, ms) {
+  state.selectedQid = qid;
+  state.seekTo = ms;
+  show("tags");
+}
+
 // ---- models and providers ----
+const fmtWait = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms} ms`);
+const fmtRate = (r) => `${Math.round(r * 100)}%`;
+
 async function loadModels() {
   const { models } = await api("/models");
   $("#models tbody").replaceChildren(...models.map((m) => el("tr", {}, el("td", {}, m.name), el("td", {}, m.type), el("td", {}, m.tag_tracks.map((t) => t.name).join(", ")), el("td", {}, m.available ? "yes" : "no"), el("td", {}, m.description))));
+  // Queue figures are for tenant administrators; anyone else still sees provider health.
+  let queues = null;
+  try {
+    queues = await api("/queues");
+  } catch (e) {
+    if (e.status !== 403) notice(e.message);
+  }
+  const load = new Map((queues?.providers ?? []).map((q) => [q.id, q]));
+  const dash = (q, f) => (q ? f(q) : "–");
   try {
     const { providers } = await api("/providers");
-    $("#providers tbody").replaceChildren(...providers.map((p) => el("tr", {}, el("td", {}, p.id), el("td", { class: `health-${p.health.status}` }, p.health.status), el("td", {}, `${p.health.in_flight} / ${p.concurrency}`), el("td", {}, `${Math.round(p.health.error_rate * 100)}%`), el("td", {}, p.health.last_error ?? ""), el("td", {}, p.models.join(", ")))));
+    $("#providers tbody").replaceChildren(...providers.map((p) => {
+      const q = load.get(p.id);
+      return el("tr", { "data-provider": p.id },
+        el("td", {}, p.id), el("td", { class: `health-${p.health.status}` }, p.health.status),
+        el("td", {}, `${p.health.in_flight} / ${p.concurrency}`),
+        el("td", {}, dash(q, (x) => String(x.pending))), el("td", {}, dash(q, (x) => fmtWait(x.avg_wait_ms))), el("td", {}, dash(q, (x) => String(x.throughput_per_min))),
+        el("td", {}, fmtRate(p.health.error_rate)), el("td", {}, p.health.last_error ?? ""), el("td", {}, p.models.join(", ")));
+    }));
   } catch (e) { notice(e.message); }
+  $("#queues caption").textContent = queues ? `Queues per model, last ${queues.window_minutes} minutes` : "Queues per model: for tenant administrators";
+  $("#queues tbody").replaceChildren(...(queues?.models ?? []).map((m) => el("tr", { "data-model": m.model },
+    el("td", {}, m.model), el("td", {}, String(m.active_jobs)), el("td", {}, String(m.pending)), el("td", {}, String(m.in_flight)),
+    el("td", {}, fmtWait(m.avg_wait_ms)), el("td", {}, fmtWait(m.oldest_wait_ms)), el("td", {}, String(m.throughput_per_min)), el("td", {}, fmtRate(m.error_rate)))));
 }
 
 // ---- start ----
@@ -498,6 +561,12 @@ document.addEventListener("DOMContentLoaded", () => {
   $("#tags-qid").addEventListener("change", (e) => e.target.value && openContent(e.target.value));
   $("#tags-search").addEventListener("input", () => searchTags());
   $("#tags-pick").addEventListener("submit", (e) => e.preventDefault());
+  $("#search-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    runSearch();
+  });
+  $("#search-prev").addEventListener("click", () => runSearch(Math.max(0, state.searchStart - SEARCH_PAGE)));
+  $("#search-next").addEventListener("click", () => runSearch(state.searchStart + SEARCH_PAGE));
   $("#token").value = state.token;
   signIn().then(() => show(location.hash.slice(1) || "jobs"));
 });

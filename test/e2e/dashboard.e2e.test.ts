@@ -188,4 +188,69 @@ describe("end to end: the dashboard in a browser", () => {
     await expect.poll(() => page.locator("#providers tbody tr").count(), { timeout: 10_000 }).toBeGreaterThan(0);
     await page.screenshot({ path: join(SHOTS, "4-models.png"), fullPage: true });
   });
+
+  it("finds a word on screen across the library, opens the hit in the Tags view at its time, and shows queue figures beside provider health", async (ctx) => {
+    ctx.onTestFailed(async () => {
+      await page.screenshot({ path: join(SHOTS, "failure-search.png"), fullPage: true }).catch(() => undefined);
+      console.error(`notice: ${await page.locator("#notice").textContent().catch(() => "?")}; hash: ${await page.evaluate(() => location.hash).catch(() => "?")}`);
+    });
+    // The word on screen, read by the reference OCR model.
+    const started = await fetch(`${api.url}/${DEMO.qid}/tag`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jobs: [{ model: "ocr" }] }) });
+    const jobId = ((await started.json()) as { jobs: Array<{ job_id: string }> }).jobs[0]!.job_id;
+    await expect
+      .poll(async () => ((await (await fetch(`${api.url}/${DEMO.qid}/job-status`)).json()) as { jobs: Array<{ job_id: string; status: string }> }).jobs.find((j) => j.job_id === jobId)?.status, { timeout: 120_000, interval: 500 })
+      .toBe("succeeded");
+    const expected = ((await (await fetch(`${api.url}/search/tags?text=tagg`)).json()) as { hits: Array<{ start_time: number; text: string }> }).hits;
+    expect(expected.length).toBeGreaterThan(0);
+
+    await page.locator('nav button[data-page="search"]').click();
+    await page.getByLabel("Words", { exact: true }).fill("tagg");
+    await page.locator("#search-form").getByRole("button", { name: "Search" }).click();
+    const hits = page.locator("#search-hits tbody tr");
+    await expect.poll(() => hits.count(), { timeout: 10_000 }).toBe(expected.length);
+    expect(await hits.first().textContent()).toContain(DEMO.text.word);
+    expect(await hits.first().textContent()).toContain("Demo from the dashboard");
+    expect(await page.locator("#search-page").textContent()).toBe(`1–${expected.length} of ${expected.length}`);
+    await page.screenshot({ path: join(SHOTS, "9-search.png"), fullPage: true });
+
+    // Filters without words: the shots, in time order.
+    await page.getByLabel("Words", { exact: true }).fill("");
+    await page.getByLabel("Track", { exact: true }).fill("shot_detection");
+    await page.getByLabel("Sort", { exact: true }).selectOption("start_time");
+    await page.locator("#search-form").getByRole("button", { name: "Search" }).click();
+    await expect.poll(() => page.locator("#search-page").textContent(), { timeout: 10_000 }).toBe(`1–${DEMO.cuts_s.length + 1} of ${DEMO.cuts_s.length + 1}`);
+    expect(await hits.nth(1).locator("td").nth(1).textContent()).toBe(`0:0${DEMO.cuts_s[0]!.toFixed(1)}`);
+    // A query with no words to look for is the API's clear error, shown as a notice.
+    await page.getByLabel("Track", { exact: true }).fill("");
+    await page.getByLabel("Words", { exact: true }).fill("--");
+    await page.locator("#search-form").getByRole("button", { name: "Search" }).click();
+    await expect.poll(() => page.locator("#notice").textContent(), { timeout: 10_000 }).toMatch(/^Search: text has no words/);
+
+    // The hit's time opens the content's Tags view there.
+    await page.getByLabel("Words", { exact: true }).fill("tagg");
+    await page.getByLabel("Sort", { exact: true }).selectOption("");
+    await page.locator("#search-form").getByRole("button", { name: "Search" }).click();
+    await expect.poll(() => hits.count(), { timeout: 10_000 }).toBe(expected.length);
+    await hits.first().getByRole("button", { name: new RegExp(`^Open ${DEMO.qid} at `) }).click();
+    await expect.poll(() => page.locator("#page-tags").isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => page.locator("#tags-qid").inputValue(), { timeout: 10_000 }).toBe(DEMO.qid);
+    await expect
+      .poll(() => page.evaluate(() => (document.querySelector("#player") as HTMLVideoElement).currentTime), { timeout: 15_000 })
+      .toBeCloseTo(expected[0]!.start_time / 1000, 1);
+    await expect.poll(() => page.locator('.lane[data-track="ocr"] .tag').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await page.screenshot({ path: join(SHOTS, "10-search-opened.png"), fullPage: true });
+
+    // Queue figures beside provider health: the reference provider's recent work, nothing pending.
+    await page.getByRole("button", { name: "Models and providers" }).click();
+    const ocrQueue = page.locator('#queues tbody tr[data-model="ocr"] td');
+    // (The page was left on this view by the test before: its first rows may still be the old ones.)
+    await expect.poll(async () => Number(await ocrQueue.nth(6).textContent().catch(() => "0")), { timeout: 10_000 }).toBe(1.2);
+    expect(await ocrQueue.nth(1).textContent()).toBe("0");
+    expect(await ocrQueue.nth(2).textContent()).toBe("0");
+    const reference = page.locator('#providers tbody tr[data-provider="reference"] td');
+    expect(await reference.nth(3).textContent()).toBe("0");
+    expect(Number(await reference.nth(5).textContent())).toBeGreaterThan(0);
+    expect(await page.locator("#queues caption").textContent()).toBe("Queues per model, last 5 minutes");
+    await page.screenshot({ path: join(SHOTS, "11-queues.png"), fullPage: true });
+  });
 });
