@@ -469,9 +469,11 @@ async function runSearch(start = 0) {
         el("td", {}, h.track), el("td", {}, h.text),
         el("td", {}, h.confidence === null ? "" : String(h.confidence)))),
     );
-    $("#search-page").textContent = meta.total === 0 ? "no tags found" : `${start + 1}–${start + hits.length} of ${meta.total}`;
+    // Past the count cap the total is a lower bound: pages go on while they come back full.
+    const of = meta.total_capped ? `more than ${meta.total.toLocaleString()}` : meta.total;
+    $("#search-page").textContent = meta.total === 0 ? "no tags found" : `${start + 1}–${start + hits.length} of ${of}`;
     $("#search-prev").disabled = start === 0;
-    $("#search-next").disabled = start + hits.length >= meta.total;
+    $("#search-next").disabled = meta.total_capped ? hits.length < SEARCH_PAGE : start + hits.length >= meta.total;
     notice(null);
   } catch (e) { notice(`Search: ${e.message}`); }
 }

@@ -19,6 +19,6 @@ export const searchTagsHandler: RouteHandler<typeof SearchRoute, AppEnv> = async
   const tenants = q.tenant ? [q.tenant] : isSystem(p) ? null : [...p.roles.keys()];
   const start = q.start ?? 0;
   const limit = Math.min(q.limit ?? DEFAULT_LIMIT, MAX_LIMIT);
-  const { hits, total } = await searchTags(c.env, tenants, { ...q, sort: q.sort ?? (q.text ? "relevance" : "start_time") }, start, limit);
-  return c.json({ hits, meta: { total, start, limit, count: hits.length } }, 200);
+  const { hits, total, total_capped } = await searchTags(c.env, tenants, { ...q, sort: q.sort ?? (q.text ? "relevance" : "start_time") }, start, limit);
+  return c.json({ hits, meta: { total, start, limit, count: hits.length, ...(total_capped ? { total_capped } : {}) } }, 200);
 };

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { SEARCH_SORTS } from "../../tagstore/search";
+import { SEARCH_COUNT_CAP, SEARCH_SORTS } from "../../tagstore/search";
 import { authQuery, boundedIntQuery, errorResponses, jsonResponse, offsetQuery, PaginationMetaSchema, qidParam } from "../shared.schemas";
 
 /** Tag times in ms: a century is past any media. */
@@ -51,5 +51,19 @@ export const searchTags = createRoute({
       })
       .strict(),
   },
-  responses: { 200: jsonResponse(z.object({ hits: z.array(SearchHitSchema), meta: PaginationMetaSchema }), "A page of hits"), ...errorResponses(400, 401, 403) },
+  responses: {
+    200: jsonResponse(
+      z.object({
+        hits: z.array(SearchHitSchema),
+        meta: PaginationMetaSchema.extend({
+          total_capped: z
+            .literal(true)
+            .optional()
+            .describe(`Present when more than ${SEARCH_COUNT_CAP.toLocaleString("en")} tags match: \`total\` is then that many, a lower bound, and paging goes on while pages come back full`),
+        }).openapi("SearchMeta"),
+      }),
+      "A page of hits",
+    ),
+    ...errorResponses(400, 401, 403),
+  },
 });
