@@ -27,16 +27,8 @@ export interface ModelRoute {
   providers: string[];
 }
 
-interface Sums {
-  open: number;
-  in_flight: number;
-  waiting: number;
-  started: number;
-  wait_sum_ms: number;
-  oldest_wait_ms: number;
-  completed: number;
-  errors: number;
-}
+/** Loads added up over tenants (and providers), with the backlog's open parts. */
+type Sums = Omit<ModelLoad, "tenant" | "model"> & { open: number };
 
 const zero = (): Sums => ({ open: 0, in_flight: 0, waiting: 0, started: 0, wait_sum_ms: 0, oldest_wait_ms: 0, completed: 0, errors: 0 });
 

@@ -54,7 +54,7 @@ const ORDER: Record<SearchSort, string> = {
 type HitRow = Omit<SearchHit, "confidence" | "frame_info"> & { frame_info: string | null; additional_info: string | null };
 
 /** Past this many, the total is not counted on: `total_capped` says it is a lower bound. */
-export const SEARCH_COUNT_CAP = 10_000;
+export const SEARCH_COUNT_CAP = 1_000;
 /** How many of the index's best matches the relevance fast path reads: 4 pages' worth, at least MIN, at most MAX. */
 const MIN_CANDIDATES = 1_000;
 const MAX_CANDIDATES = 20_000;

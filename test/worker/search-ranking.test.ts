@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type SearchQuery, searchTags } from "../../src/tagstore/search";
+import { ADMIN, call, json, type ApiBody } from "./helpers";
 
 /*
  * The relevance fast path (rank the index's best matches, look up and filter only those) must
@@ -31,7 +32,20 @@ beforeAll(async () => {
       );
     }
   }
-  for (let i = 0; i < statements.length; i += 50) await env.DB.batch(statements.slice(i, i + 50));
+  // One more content with a word in 1,001 tags: past the API's count cap.
+  statements.push(
+    env.DB.prepare(
+      "INSERT INTO contents (qid, tenant_id, title, streams, assets, part_duration_ms, origin, created_by, created_at, updated_at) VALUES ('rank-many', ?, 'Many', '{}', '{}', 30000, 'registry', 'test', ?, ?)",
+    ).bind(TENANT, now, now),
+  );
+  for (let i = 0; i <= 1_000; i++) {
+    statements.push(
+      env.DB.prepare(
+        "INSERT INTO tags (id, batch_id, tenant_id, qid, track, job_id, model, source, start_time, end_time, text) VALUES (?, 'b-rank-many', ?, 'rank-many', 'ocr', 'job-rank-many', 'ocr', ?, ?, ?, 'gamma')",
+      ).bind(`rank-many-${i}`, TENANT, `video/${i}`, i * 1000, i * 1000 + 500),
+    );
+  }
+  for (let i = 0; i < statements.length; i += 100) await env.DB.batch(statements.slice(i, i + 100));
 });
 
 const small = { countCap: 10_000, minCandidates: 10 };
@@ -80,5 +94,14 @@ describe("relevance over the index's best matches", () => {
     // Past the cap the pages go on.
     const deep = await searchTags(env, [TENANT], { text: "alpha", sort: "start_time" }, 390, 20, { countCap: 50, minCandidates: 10 });
     expect(deep.hits).toHaveLength(10);
+  });
+
+  it("says so in meta when more tags match than it counts, and pages on past the count", async () => {
+    const first = await json<ApiBody>(await call("GET", `/search/tags?text=gamma&tenant=${TENANT}&limit=200`, { token: ADMIN }), 200);
+    expect(first.meta).toEqual({ total: 1_000, total_capped: true, start: 0, limit: 200, count: 200 });
+    const last = await json<ApiBody>(await call("GET", `/search/tags?text=gamma&tenant=${TENANT}&start=1000&limit=200`, { token: ADMIN }), 200);
+    expect(last.meta).toMatchObject({ start: 1000, count: 1 });
+    const few = await json<ApiBody>(await call("GET", `/search/tags?text=beta&tenant=${TENANT}`, { token: ADMIN }), 200);
+    expect(few.meta).toEqual({ total: 16, start: 0, limit: 20, count: 16 });
   });
 });
