@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { LogLevel } from "../contract/job-events";
 import { targetTenantOf } from "../contract/job";
-import { controlMessage, partMessage } from "../contract/queue";
+import { controlMessage, type PartMessage, partMessage } from "../contract/queue";
 import { isTerminal, type StatusReason } from "../jobs/status";
 import { joinJobTags } from "../tagstore/finalize";
 import { Clock } from "./clock";
@@ -73,16 +73,25 @@ export abstract class RunnerCore extends DurableObject<Env> {
     await partsQueue(this.env, this.store.job()?.init).send(message, delaySeconds === undefined ? undefined : { delaySeconds });
   }
 
-  /** Sends pending parts until the job has `concurrency` parts in flight. */
-  protected async fill(): Promise<void> {
+  /**
+   * Sends pending parts until the job has `concurrency` parts in flight. `handOff`: the caller
+   * (a consumer that just finished a part of this job) runs the first of them itself, so it is
+   * returned instead of queued; it is in flight like the others, and its deadline brings it back
+   * if that consumer is lost.
+   */
+  protected async fill(handOff = false): Promise<PartMessage | null> {
     const job = this.store.job()!;
-    if (job.status !== "running") return;
+    if (job.status !== "running") return null;
     const next = this.store.nextPending(job.init.concurrency - job.inflight);
-    if (next.length === 0) return;
-    const deadline = this.clock.now() + partTimeoutMs(job.init);
+    if (next.length === 0) return null;
+    const now = this.clock.now();
+    const deadline = now + partTimeoutMs(job.init);
     for (const p of next) this.store.setPart(p.id, { state: "inflight", deadline, attempts: p.attempts + 1 });
     this.store.update({ inflight: job.inflight + next.length });
-    await partsQueue(this.env, job.init).sendBatch(next.map((p) => ({ body: partMessage(job.init, p.ref, p.attempts + 1, this.clock.now()) })));
+    const messages = next.map((p) => partMessage(job.init, p.ref, p.attempts + 1, now));
+    const handed = handOff ? messages.shift()! : null;
+    if (messages.length > 0) await partsQueue(this.env, job.init).sendBatch(messages.map((body) => ({ body })));
+    return handed;
   }
 
   /** Tries a part again after a transient failure, backing off. */
@@ -97,18 +106,20 @@ export abstract class RunnerCore extends DurableObject<Env> {
     await this.arm();
   }
 
-  protected async afterPart(): Promise<void> {
+  /** After a part's result: the end of the job, or its next parts (`handOff`: see fill()). */
+  protected async afterPart(handOff = false): Promise<PartMessage | null> {
     const job = this.store.job()!;
     const end = endOfParts(job, this.live.get(), this.store.nextPending(1).length > 0);
     if (end) {
       // The tags are joined across parts before the job says it is done.
       await this.joinTags(job);
-      if (!this.store.jobIn(job.id, ["running"])) return; // stopped (or ended) meanwhile
-      if (end.status === "failed") return this.finish("failed", end.error, "model_failed");
-      return this.finish("succeeded", null, successReason(job, this.live.get()));
+      if (!this.store.jobIn(job.id, ["running"])) return null; // stopped (or ended) meanwhile
+      await (end.status === "failed" ? this.finish("failed", end.error, "model_failed") : this.finish("succeeded", null, successReason(job, this.live.get())));
+      return null;
     }
-    await this.fill();
+    const handed = await this.fill(handOff);
     await this.flush(false);
+    return handed;
   }
 
   /** Joins what part boundaries cut in the job's tags (tagstore/finalize.ts); a failure leaves them unjoined, with a warning. */

@@ -3,7 +3,7 @@ import type { JobInit, PartOutcome, StartResult } from "../contract/job";
 import { targetTenantOf } from "../contract/job";
 import type { LiveSegmentInput } from "../contract/live";
 import type { PartRef } from "../contract/part";
-import { controlMessage, partMessage } from "../contract/queue";
+import { controlMessage, type PartMessage, partMessage } from "../contract/queue";
 import { ACTIVE_STATUSES } from "../jobs/status";
 import { uploadedPartsAmong } from "../tagstore/reports";
 import { createBatches } from "../tagstore/write";
@@ -134,12 +134,15 @@ export class TagRunner extends RunnerCore {
    * The part's result. Recorded once: a repeated report changes nothing. A part that was in
    * flight when its job was stopped is still counted when it lands (status equals stored truth).
    */
-  async partDone(jobId: string, partId: string, outcome: PartOutcome): Promise<void> {
+  async partDone(jobId: string, partId: string, outcome: PartOutcome, takeNext = false): Promise<PartMessage | null> {
     const job = this.store.jobIn(jobId, ["running", "cancelled"]);
     const part = job && this.store.part(partId);
     const stopped = job?.status === "cancelled";
-    if (!job || !part || part.state !== (stopped ? "stopping" : "inflight")) return;
-    if (!outcome.ok && !stopped && outcome.transient && part.attempts <= job.init.params.max_fetch_retries) return this.redispatch(job, part, outcome.error);
+    if (!job || !part || part.state !== (stopped ? "stopping" : "inflight")) return null;
+    if (!outcome.ok && !stopped && outcome.transient && part.attempts <= job.init.params.max_fetch_retries) {
+      await this.redispatch(job, part, outcome.error);
+      return null;
+    }
     const plan = planPartResult(job, part, outcome, stopped);
     const timing = [outcome.fetch_ms !== undefined ? `fetched in ${outcome.fetch_ms} ms` : null, outcome.tag_ms !== undefined ? `tagged in ${outcome.tag_ms} ms` : null].filter(Boolean).join(", ");
     const about = { part: partId, attempt: part.attempts, ...(outcome.provider ? { provider: outcome.provider } : {}) };
@@ -157,10 +160,13 @@ export class TagRunner extends RunnerCore {
     }
     if (stopped) {
       this.progress();
-      return this.flush(true);
+      await this.flush(true);
+      return null;
     }
     if (this.store.job()!.status === "running") this.progress();
-    await this.afterPart();
+    // `takeNext`: the consumer runs the job's next part itself (a pull loop per slot) instead of
+    // a queue round trip per part; see fill().
+    return this.afterPart(takeNext);
   }
 
   /** The live job's parameters for the consumer that reads its playlist; null once it no longer polls. */

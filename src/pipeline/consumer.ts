@@ -1,17 +1,25 @@
-import { queueMessageSchema } from "../contract/queue";
+import { type PartMessage, queueMessageSchema } from "../contract/queue";
 import type { Outcome } from "./outcome";
 import { handlePart } from "./part";
 import { handlePlan, handlePoll } from "./plan";
+
+/**
+ * How long one message's pull loop may go on taking its job's next parts. Past it the runner
+ * queues the next part as before, so a consumer invocation stays well inside its time limit and
+ * a queue delivered one batch at a time (locally) gets to other jobs' parts.
+ */
+const PULL_LOOP_MS = 30_000;
 
 /**
  * The `parts` queue consumer. Messages of a batch run concurrently (a batch is a set of
  * independent parts). Delivery is at least once: every handler is safe to run twice.
  */
 export async function consumeBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  await Promise.all(batch.messages.map((msg) => consumeOne(msg, env)));
+  const queue = batch.queue === "parts-high" ? env.PARTS_HIGH : env.PARTS;
+  await Promise.all(batch.messages.map((msg) => consumeOne(msg, env, queue)));
 }
 
-async function consumeOne(msg: Message<unknown>, env: Env): Promise<void> {
+async function consumeOne(msg: Message<unknown>, env: Env, queue: Queue): Promise<void> {
   const parsed = queueMessageSchema.safeParse(msg.body);
   if (!parsed.success) {
     console.error(`parts queue: dropping malformed message ${msg.id}`);
@@ -19,14 +27,30 @@ async function consumeOne(msg: Message<unknown>, env: Env): Promise<void> {
     return;
   }
   const body = parsed.data;
-  let outcome: Outcome;
-  try {
-    outcome = body.type === "plan" ? await handlePlan(env, body) : body.type === "poll" ? await handlePoll(env, body) : await handlePart(env, body);
-  } catch (e) {
-    // Infrastructure trouble (D1, R2, the runner): let the queue deliver it again.
-    console.error(`parts queue: ${body.type} for job ${body.job_id} failed, retrying`, e);
-    outcome = { kind: "retry", delaySeconds: Math.min(30, 2 ** msg.attempts) };
-  }
+  const until = Date.now() + PULL_LOOP_MS;
+  const outcome = await run(env, body, until);
   if (outcome.kind === "ack") msg.ack();
-  else msg.retry({ delaySeconds: outcome.delaySeconds });
+  else msg.retry({ delaySeconds: Math.min(30, 2 ** msg.attempts) });
+  // The pull loop: a part finished here takes the job's next part, a queue round trip saved each.
+  let next = outcome.kind === "ack" ? outcome.next : null;
+  while (next) {
+    const handed: PartMessage = next;
+    const o = await run(env, handed, until);
+    next = null;
+    if (o.kind === "ack") next = o.next ?? null;
+    // What failed here goes to the queue as a delivery that failed would be retried.
+    else await queue.send(handed, { delaySeconds: o.delaySeconds }).catch((e) => console.error(`parts queue: could not queue part ${handed.part.id} of job ${handed.job_id} again; its deadline will`, e));
+  }
+}
+
+/** Handles one message; infrastructure trouble (D1, R2, the runner) asks for another delivery. */
+async function run(env: Env, body: ReturnType<typeof queueMessageSchema.parse>, until: number): Promise<Outcome> {
+  try {
+    if (body.type === "plan") return await handlePlan(env, body);
+    if (body.type === "poll") return await handlePoll(env, body);
+    return await handlePart(env, body, Date.now() < until);
+  } catch (e) {
+    console.error(`parts queue: ${body.type} for job ${body.job_id} failed, retrying`, e);
+    return { kind: "retry", delaySeconds: 2 };
+  }
 }

@@ -12,8 +12,11 @@ import { callProviders, prefetchSlot } from "./provider-chain";
 import { providerId } from "../providers/identity";
 
 
-/** One part from source to tag store: fetch into R2, call the provider, align, store, report. */
-export async function handlePart(env: Env, m: PartMessage): Promise<Outcome> {
+/**
+ * One part from source to tag store: fetch into R2, call the provider, align, store, report.
+ * `takeNext`: ask the runner for the job's next part to run here at once (Outcome.next).
+ */
+export async function handlePart(env: Env, m: PartMessage, takeNext = false): Promise<Outcome> {
   const runner = runnerByName(env, m.runner);
   const init = await runner.claim(m.job_id, m.part.id);
   if (!init) return { kind: "ack" }; // stopped, finished, or a duplicate of a part already done
@@ -27,8 +30,8 @@ export async function handlePart(env: Env, m: PartMessage): Promise<Outcome> {
   } catch (e) {
     await slot.release();
     if (!(e instanceof FetchError)) throw e;
-    await runner.partDone(m.job_id, part.id, { ok: false, stage: "fetch", transient: e.transient, error: e.message, fetch_ms: Date.now() - fetchStarted });
-    return { kind: "ack" };
+    const next = await runner.partDone(m.job_id, part.id, { ok: false, stage: "fetch", transient: e.transient, error: e.message, fetch_ms: Date.now() - fetchStarted }, takeNext);
+    return { kind: "ack", next };
   }
   const timings = { fetch_ms: Date.now() - fetchStarted };
   const tagStarted = Date.now();
@@ -48,8 +51,8 @@ export async function handlePart(env: Env, m: PartMessage): Promise<Outcome> {
   } catch (e) {
     await fetched;
     if (!(e instanceof ProviderError)) throw e;
-    await reportTagFailure(env, runner, init, part, e.message, e.transient, { ...timings, tag_ms: Date.now() - tagStarted });
-    return { kind: "ack" };
+    const next = await reportTagFailure(env, runner, init, part, e.message, e.transient, { ...timings, tag_ms: Date.now() - tagStarted }, takeNext);
+    return { kind: "ack", next };
   }
   await fetched;
   if (result.kind === "busy") {
@@ -64,6 +67,8 @@ export async function handlePart(env: Env, m: PartMessage): Promise<Outcome> {
     await settled;
     const waitS = provider.kind === "http" ? (provider.callback_timeout_s ?? DEFAULT_CALLBACK_TIMEOUT_S) : DEFAULT_CALLBACK_TIMEOUT_S;
     await runner.partAccepted(m.job_id, part.id, m.attempt, waitS * 1000);
-  } else await Promise.all([storePartTags(env, runner, init, part, reply.tags, { ...timings, tag_ms: Date.now() - tagStarted, provider: providerId(provider) }), settled]);
-  return { kind: "ack" };
+    return { kind: "ack" };
+  }
+  const [stored] = await Promise.all([storePartTags(env, runner, init, part, reply.tags, { ...timings, tag_ms: Date.now() - tagStarted, provider: providerId(provider) }, takeNext), settled]);
+  return { kind: "ack", next: stored.next };
 }

@@ -28,7 +28,7 @@ export const callbackHandler: RouteHandler<typeof CallbackRoute, AppEnv> = async
   if ("tags" in body) {
     const stored = await storePartTags(c.env, runner, target.init, target.part, body.tags);
     await state.finish(lease, { ok: true, counts: true }, cooldownMs);
-    return c.json({ accepted: true as const, tags: stored }, 200);
+    return c.json({ accepted: true as const, tags: stored.tags }, 200);
   }
   await state.finish(lease, { ok: false, counts: body.transient, error: body.error }, cooldownMs);
   await reportTagFailure(c.env, runner, target.init, target.part, `Provider reported: ${body.error}`, body.transient);

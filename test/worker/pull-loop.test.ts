@@ -1,0 +1,43 @@
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { runnerName } from "../../src/contract/runner";
+import type { TagRunner } from "../../src/durable-objects/tag-runner";
+import { providerCalls, registerHls, registerModel, startJob, waitFor } from "./helpers";
+
+/*
+ * The pull loop: a consumer that reports a part done may take the job's next part in the reply
+ * and run it at once, instead of the runner queueing it. The handed part is in flight like any
+ * other, so a consumer lost before it ran the part leaves it to the runner's deadline.
+ */
+describe("the pull loop", () => {
+  it("hands the next part to the consumer that reports one done, and sends it again at its deadline if that consumer is lost", async () => {
+    // One slot: the job has one part in flight at a time, so the next part is only sent on a result.
+    await registerModel("handoff", { provider: { kind: "http", url: env.TEST_PROVIDER_URL, name: "test-handoff", concurrency: 1 } });
+    await registerHls("handoff-c", 2);
+    const { jobs } = await startJob("handoff-c", { jobs: [{ model: "handoff", model_params: { latency_ms: 1500 } }] });
+    const jobId = jobs[0]!.job_id;
+    const stub = env.TAG_RUNNER.getByName(runnerName("handoff-c", "handoff"));
+    await expect.poll(async () => (await stub.parts()).map((p) => [p.state, p.attempts]), { timeout: 5000 }).toEqual([["inflight", 1], ["pending", 0]]);
+    const [first, second] = (await stub.parts()).map((p) => p.id);
+
+    // A consumer finishes the first part and takes the next one... and is lost before running it.
+    const handed = await stub.partDone(jobId, first!, { ok: true, tags: 0 }, true);
+    expect(handed).toMatchObject({ type: "part", job_id: jobId, part: { id: second }, attempt: 1, queued_at: expect.any(Number) });
+    // Reported twice (the real consumer's own report when the provider answers): nothing more is handed.
+    expect(await stub.partDone(jobId, first!, { ok: true, tags: 0 }, true)).toBeNull();
+
+    // The handed part was queued nowhere: it waits in flight, and the provider never sees it.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await stub.parts()).map((p) => [p.state, p.attempts])).toEqual([["done", 1], ["inflight", 1]]);
+    expect((await providerCalls("handoff")).filter((c) => c.media.start_ms === 4000)).toHaveLength(0);
+
+    // Its deadline passes: the runner sends it through the queue, and the job completes.
+    await runInDurableObject(stub, (runner: TagRunner) => runner.clock.advance(10 * 60_000));
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await stub.parts()).map((p) => p.attempts)).toEqual([1, 2]);
+    const done = await waitFor("handoff-c", jobId, ["succeeded", "failed"], 15_000);
+    expect(done.status).toBe("succeeded");
+    expect((await providerCalls("handoff")).filter((c) => c.media.start_ms === 4000)).toHaveLength(1);
+  });
+});
