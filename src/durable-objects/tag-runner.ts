@@ -165,8 +165,10 @@ export class TagRunner extends RunnerCore {
     }
     if (this.store.job()!.status === "running") this.progress();
     // `takeNext`: the consumer runs the job's next part itself (a pull loop per slot) instead of
-    // a queue round trip per part; see fill().
-    return this.afterPart(takeNext);
+    // a queue round trip per part; see fill(). Not for live jobs: their parts come one segment
+    // at a time, and a consumer kept busy by one channel holds the queue's batch (locally one
+    // batch per queue at a time) that other channels' playlist polls wait behind.
+    return this.afterPart(takeNext && !part.ref.live);
   }
 
   /** The live job's parameters for the consumer that reads its playlist; null once it no longer polls. */

@@ -8,7 +8,7 @@ import { handlePlan, handlePoll } from "./plan";
  * queues the next part as before, so a consumer invocation stays well inside its time limit and
  * a queue delivered one batch at a time (locally) gets to other jobs' parts.
  */
-const PULL_LOOP_MS = 30_000;
+const PULL_LOOP_MS = 10_000;
 
 /**
  * The `parts` queue consumer. Messages of a batch run concurrently (a batch is a set of
