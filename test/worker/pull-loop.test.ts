@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { runnerName } from "../../src/contract/runner";
 import type { TagRunner } from "../../src/durable-objects/tag-runner";
-import { providerCalls, registerHls, registerModel, startJob, waitFor } from "./helpers";
+import { call, json, providerCalls, registerHls, registerModel, startJob, waitFor } from "./helpers";
 
 /*
  * The pull loop: a consumer that reports a part done may take the job's next part in the reply
@@ -39,5 +39,24 @@ describe("the pull loop", () => {
     const done = await waitFor("handoff-c", jobId, ["succeeded", "failed"], 15_000);
     expect(done.status).toBe("succeeded");
     expect((await providerCalls("handoff")).filter((c) => c.media.start_ms === 4000)).toHaveLength(1);
+  });
+
+  it("queues a live job's next part instead of handing it over (a channel must not hold the consumer)", async () => {
+    const origin = await fetch(`${env.TEST_PROVIDER_URL}/live/handoff-live/config`, { method: "POST", body: JSON.stringify({ segment_s: 1 }) });
+    expect(origin.status).toBe(200);
+    await json(await call("PUT", "/contents/handoff-live", { body: { title: "Live", streams: { video: { url: `${env.TEST_PROVIDER_URL}/live/handoff-live/index.m3u8` } } } }), 201);
+    const { jobs } = await startJob("handoff-live", { options: { scope: { type: "livestream", segment_length: 1 } }, jobs: [{ model: "handoff", model_params: { latency_ms: 1500 } }] });
+    const jobId = jobs[0]!.job_id;
+    const stub = env.TAG_RUNNER.getByName(runnerName("handoff-live", "handoff"));
+    // One segment at the provider, the next ones waiting behind it.
+    await expect.poll(async () => (await stub.parts()).map((p) => p.state).filter((s) => s === "inflight" || s === "pending").slice(0, 2), { timeout: 10_000 }).toEqual(["inflight", "pending"]);
+    const first = (await stub.parts()).find((p) => p.state === "inflight")!;
+    expect(await stub.partDone(jobId, first.id, { ok: true, tags: 0 }, true)).toBeNull();
+    // The next segment was sent through the queue: in flight, and the provider gets it.
+    const next = (await stub.parts()).find((p) => p.state === "inflight")!;
+    expect(next.id).not.toBe(first.id);
+    await expect.poll(async () => (await stub.parts()).find((p) => p.id === next.id)?.state, { timeout: 10_000 }).toBe("done");
+    await json(await call("POST", "/handoff-live/stop/handoff"), 200);
+    await waitFor("handoff-live", jobId, ["cancelled", "succeeded"], 10_000);
   });
 });
