@@ -1,4 +1,4 @@
-import { type PartMessage, queueMessageSchema } from "../contract/queue";
+import { type PartMessage, type QueueMessage, queueMessageSchema } from "../contract/queue";
 import type { Outcome } from "./outcome";
 import { handlePart } from "./part";
 import { handlePlan, handlePoll } from "./plan";
@@ -28,14 +28,14 @@ async function consumeOne(msg: Message<unknown>, env: Env, queue: Queue): Promis
   }
   const body = parsed.data;
   const until = Date.now() + PULL_LOOP_MS;
-  const outcome = await run(env, body, until);
+  const outcome = await run(env, body, until, msg.attempts);
   if (outcome.kind === "ack") msg.ack();
-  else msg.retry({ delaySeconds: Math.min(30, 2 ** msg.attempts) });
+  else msg.retry({ delaySeconds: outcome.delaySeconds });
   // The pull loop: a part finished here takes the job's next part, a queue round trip saved each.
   let next = outcome.kind === "ack" ? outcome.next : null;
   while (next) {
     const handed: PartMessage = next;
-    const o = await run(env, handed, until);
+    const o = await run(env, handed, until, 1);
     next = null;
     if (o.kind === "ack") next = o.next ?? null;
     // What failed here goes to the queue as a delivery that failed would be retried.
@@ -43,14 +43,14 @@ async function consumeOne(msg: Message<unknown>, env: Env, queue: Queue): Promis
   }
 }
 
-/** Handles one message; infrastructure trouble (D1, R2, the runner) asks for another delivery. */
-async function run(env: Env, body: ReturnType<typeof queueMessageSchema.parse>, until: number): Promise<Outcome> {
+/** Handles one message; infrastructure trouble (D1, R2, the runner) asks for another delivery, later with each attempt. */
+async function run(env: Env, body: QueueMessage, until: number, attempts: number): Promise<Outcome> {
   try {
     if (body.type === "plan") return await handlePlan(env, body);
     if (body.type === "poll") return await handlePoll(env, body);
     return await handlePart(env, body, Date.now() < until);
   } catch (e) {
     console.error(`parts queue: ${body.type} for job ${body.job_id} failed, retrying`, e);
-    return { kind: "retry", delaySeconds: 2 };
+    return { kind: "retry", delaySeconds: Math.min(30, 2 ** attempts) };
   }
 }
