@@ -7,8 +7,8 @@ import { call, json, providerCalls, registerHls, registerModel, startJob, waitFo
 
 /*
  * The pull loop: a consumer that reports a part done may take the job's next part in the reply
- * and run it at once, instead of the runner queueing it. The handed part is in flight like any
- * other, so a consumer lost before it ran the part leaves it to the runner's deadline.
+ * and run it at once, instead of the runner queueing it. The handed part is in flight like every
+ * other part, so a consumer lost before it ran the part leaves it to the runner's deadline.
  */
 describe("the pull loop", () => {
   it("hands the next part to the consumer that reports one done, and sends it again at its deadline if that consumer is lost", async () => {
@@ -23,7 +23,8 @@ describe("the pull loop", () => {
 
     // A consumer finishes the first part and takes the next one... and is lost before running it.
     const handed = await stub.partDone(jobId, first!, { ok: true, tags: 0 }, true);
-    expect(handed).toMatchObject({ type: "part", job_id: jobId, part: { id: second }, attempt: 1, queued_at: expect.any(Number) });
+    expect(handed).toMatchObject({ type: "part", job_id: jobId, part: { id: second }, attempt: 1 });
+    expect(handed!.queued_at).toBeGreaterThan(0);
     // Reported twice (the real consumer's own report when the provider answers): nothing more is handed.
     expect(await stub.partDone(jobId, first!, { ok: true, tags: 0 }, true)).toBeNull();
 
