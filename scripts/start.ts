@@ -14,7 +14,7 @@ const provider = await startReferenceProvider({ port: providerPort, log: (l) => 
 console.log(`[reference-provider] listening on ${provider.url}`);
 
 const port = Number(process.env.PORT ?? 8787);
-const service = await startLocalService({ port, inheritOutput: true, readyTimeoutMs: 120_000, vars: { REFERENCE_PROVIDER_URL: provider.url } });
+const service = await startLocalService({ port, inheritOutput: true, inspector: true, readyTimeoutMs: 120_000, vars: { REFERENCE_PROVIDER_URL: provider.url } });
 await registerDemo(service.url);
 console.log(`
 Ready: the API is at ${service.url}, the dashboard at ${service.url}/ui/, the sample content "demo" is registered. Try:

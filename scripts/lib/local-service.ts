@@ -22,6 +22,8 @@ export interface LocalServiceOptions {
   /** Pass wrangler's output through (npm start) or keep it for error reports (tests, bench). */
   inheritOutput?: boolean;
   readyTimeoutMs?: number;
+  /** Devtools' inspector (npm start); off elsewhere, as it costs CPU per subrequest. */
+  inspector?: boolean;
   /** wrangler's log level; the benchmark turns per-request logging off. */
   logLevel?: "debug" | "info" | "log" | "warn" | "error" | "none";
 }
@@ -79,6 +81,7 @@ export function startReferenceProviderProcess(port: number): Promise<LocalServic
 }
 
 const WRANGLER = "node_modules/.bin/wrangler";
+const TSX = "node_modules/.bin/tsx";
 
 /** Applies the D1 migrations to the local database in `persistTo`. */
 export function migrateLocal(persistTo?: string): void {
@@ -87,22 +90,21 @@ export function migrateLocal(persistTo?: string): void {
   if (r.status !== 0) throw new Error(`wrangler d1 migrations apply failed:\n${r.stdout}\n${r.stderr}`);
 }
 
-/** `wrangler dev` on loopback with local D1/R2/Queues/Durable Objects, resolved once /health answers. */
+/**
+ * The service on loopback, run by wrangler's dev server (scripts/serve-local.ts) with local
+ * D1/R2/Queues/Durable Objects; resolved once /health answers.
+ */
 export async function startLocalService(opts: LocalServiceOptions): Promise<LocalService> {
   const url = `http://127.0.0.1:${opts.port}`;
   const vars = { PUBLIC_BASE_URL: url, ...(opts.vars ?? {}) };
-  const args = [
-    "dev",
-    "--ip", "127.0.0.1",
-    "--port", String(opts.port),
-    "--inspector-port", String(await freePort()),
-    "--test-scheduled",
-    "--show-interactive-dev-session=false",
-    ...(opts.logLevel ? ["--log-level", opts.logLevel] : []),
-    ...(opts.persistTo ? ["--persist-to", opts.persistTo] : []),
-    ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
-  ];
+  const serve = {
+    port: opts.port,
+    vars,
+    ...(opts.persistTo ? { persistTo: opts.persistTo } : {}),
+    ...(opts.logLevel ? { logLevel: opts.logLevel } : {}),
+    ...(opts.inspector ? { inspectorPort: await freePort() } : {}),
+  };
   // No network here: skip the request.cf lookup and telemetry instead of waiting on them.
   const env = { CI: "true", WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
-  return startProcess(WRANGLER, args, url, { name: "wrangler dev", env, inheritOutput: opts.inheritOutput ?? false, readyTimeoutMs: opts.readyTimeoutMs ?? 60_000 });
+  return startProcess(TSX, ["scripts/serve-local.ts", JSON.stringify(serve)], url, { name: "wrangler dev", env, inheritOutput: opts.inheritOutput ?? false, readyTimeoutMs: opts.readyTimeoutMs ?? 60_000 });
 }

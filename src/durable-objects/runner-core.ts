@@ -13,7 +13,7 @@ import { RunnerFeed } from "./runner-feed";
 import { type JobState, type PartRow, RunnerStore } from "./runner-store";
 import { endOfParts, nextAlarmAt, SNAPSHOT_INTERVAL_MS, successReason } from "./runner-timers";
 import { writeSnapshot } from "./snapshot";
-import { partsQueue } from "../pipeline/parts-queue";
+import { queueFor } from "../pipeline/parts-queue";
 import { evaluateMessage } from "../gateway/webhooks/messages";
 
 /**
@@ -70,7 +70,7 @@ export abstract class RunnerCore extends DurableObject<Env> {
   }
 
   protected async send(message: ReturnType<typeof controlMessage> | ReturnType<typeof partMessage>, delaySeconds?: number): Promise<void> {
-    await partsQueue(this.env, this.store.job()?.init).send(message, delaySeconds === undefined ? undefined : { delaySeconds });
+    await queueFor(this.env, this.store.job()?.init, message.type).send(message, delaySeconds === undefined ? undefined : { delaySeconds });
   }
 
   /**
@@ -90,7 +90,7 @@ export abstract class RunnerCore extends DurableObject<Env> {
     this.store.update({ inflight: job.inflight + next.length });
     const messages = next.map((p) => partMessage(job.init, p.ref, p.attempts + 1, now));
     const handed = handOff ? messages.shift()! : null;
-    if (messages.length > 0) await partsQueue(this.env, job.init).sendBatch(messages.map((body) => ({ body })));
+    if (messages.length > 0) await queueFor(this.env, job.init, "part").sendBatch(messages.map((body) => ({ body })));
     return handed;
   }
 

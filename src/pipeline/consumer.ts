@@ -1,6 +1,7 @@
 import { type PartMessage, type QueueMessage, queueMessageSchema } from "../contract/queue";
 import type { Outcome } from "./outcome";
 import { handlePart } from "./part";
+import { queueNamed } from "./parts-queue";
 import { handlePlan, handlePoll } from "./plan";
 
 /**
@@ -11,11 +12,12 @@ import { handlePlan, handlePoll } from "./plan";
 const PULL_LOOP_MS = 10_000;
 
 /**
- * The `parts` queue consumer. Messages of a batch run concurrently (a batch is a set of
+ * The consumer of the `parts`, `parts-high` and `control` queues. Messages of a batch run concurrently (a batch is a set of
  * independent parts). Delivery is at least once: every handler is safe to run twice.
  */
 export async function consumeBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  const queue = batch.queue === "parts-high" ? env.PARTS_HIGH : env.PARTS;
+  // Where a handed part that failed here is queued again: its job's parts queue.
+  const queue = queueNamed(env, batch.queue === "control" ? "parts" : batch.queue);
   await Promise.all(batch.messages.map((msg) => consumeOne(msg, env, queue)));
 }
 

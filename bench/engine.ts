@@ -1,0 +1,77 @@
+import { type Bench, benchModel, type JobRun, quantile, registerContent, sleep, tagAndFollow } from "./lib";
+
+/**
+ * The engine's own cost: one long job against a provider of fixed latency ((a), (a2)), many jobs
+ * at once against an instant provider ((a3)), and a burst of small jobs ((g)).
+ */
+
+export interface SingleJobFigure {
+  parts: number;
+  concurrency: number;
+  latencyMs: number;
+  run: JobRun;
+  idealMs: number;
+  ratio: number;
+  partsPerS: number;
+}
+
+/** One job of `parts` parts through a provider answering after `latencyMs`, `concurrency` at once. */
+export async function singleJob(b: Bench, label: string, parts: number, concurrency: number, latencyMs: number): Promise<SingleJobFigure> {
+  const model = `bench${label}`;
+  await benchModel(b, model, latencyMs, concurrency);
+  await registerContent(b, `${model}-content`, parts);
+  const run = await tagAndFollow(b, `${model}-content`, model);
+  if (run.status !== "succeeded") throw new Error(`the ${parts}-part job ended ${run.status} (${run.tagged})`);
+  const idealMs = (parts * latencyMs) / concurrency;
+  return { parts, concurrency, latencyMs, run, idealMs, ratio: run.wallMs / idealMs, partsPerS: parts / (run.wallMs / 1000) };
+}
+
+export interface ManyJobsFigure {
+  jobs: number;
+  partsEach: number;
+  wallMs: number;
+  idealMs: number;
+  partsPerS: number;
+  succeeded: number;
+  /** Jobs not succeeded when the wait ended: their statuses, counted. */
+  others: Record<string, number>;
+  startMedianMs: number;
+}
+
+/**
+ * `jobs` jobs of `partsEach` parts each, all asked for at once, on one model whose provider
+ * answers after `latencyMs` with `concurrency` parts at once across every job. Waits until every
+ * job ended or `deadlineMs` passed, so a stuck job shows in `others` instead of hanging the bench.
+ */
+export async function manyJobs(b: Bench, label: string, jobs: number, partsEach: number, concurrency: number, latencyMs: number, deadlineMs: number): Promise<ManyJobsFigure> {
+  const model = `bench${label}`;
+  await benchModel(b, model, latencyMs, concurrency);
+  const qids = Array.from({ length: jobs }, (_, i) => `${model}-${i}`);
+  for (let i = 0; i < qids.length; i += 8) await Promise.all(qids.slice(i, i + 8).map((q) => registerContent(b, q, partsEach)));
+  const t0 = performance.now();
+  const starts = await Promise.all(
+    qids.map(async (qid) => {
+      const t = performance.now();
+      const res = (await (await b.call("POST", `/${qid}/tag`, { jobs: [{ model }] })).json()) as { jobs: Array<{ started: boolean; message: string }> };
+      if (!res.jobs[0]?.started) throw new Error(`job on ${qid} did not start: ${res.jobs[0]?.message}`);
+      return performance.now() - t;
+    }),
+  );
+  let statuses: Array<{ status: string; tagging_progress: string }> = [];
+  for (;;) {
+    ({ jobs: statuses } = (await (await b.call("GET", `/job-status?model=${model}&limit=${jobs}`)).json()) as { jobs: Array<{ status: string; tagging_progress: string }> });
+    const ended = statuses.filter((j) => ["succeeded", "failed", "cancelled"].includes(j.status)).length;
+    if (ended === jobs || performance.now() - t0 > deadlineMs) break;
+    await sleep(200);
+  }
+  const wallMs = performance.now() - t0;
+  const others: Record<string, number> = {};
+  let succeeded = 0;
+  for (const j of statuses) {
+    if (j.status === "succeeded" && j.tagging_progress === `${partsEach}/${partsEach}`) succeeded++;
+    else others[`${j.status} ${j.tagging_progress}`] = (others[`${j.status} ${j.tagging_progress}`] ?? 0) + 1;
+  }
+  starts.sort((a, c) => a - c);
+  const parts = jobs * partsEach;
+  return { jobs, partsEach, wallMs, idealMs: (parts * latencyMs) / concurrency, partsPerS: parts / (wallMs / 1000), succeeded, others, startMedianMs: quantile(starts, 0.5) };
+}
