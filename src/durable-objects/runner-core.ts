@@ -11,7 +11,7 @@ import { LiveStore } from "./live-store";
 import { partTimeoutMs } from "./part-deadline";
 import { RunnerFeed } from "./runner-feed";
 import { type JobState, type PartRow, RunnerStore } from "./runner-store";
-import { endOfParts, nextAlarmAt, SNAPSHOT_INTERVAL_MS, successReason } from "./runner-timers";
+import { endOfParts, nextAlarmAt, partsInFlight, SNAPSHOT_INTERVAL_MS, successReason } from "./runner-timers";
 import { writeSnapshot } from "./snapshot";
 import { queueFor } from "../pipeline/parts-queue";
 import { evaluateMessage } from "../gateway/webhooks/messages";
@@ -74,7 +74,7 @@ export abstract class RunnerCore extends DurableObject<Env> {
   }
 
   /**
-   * Sends pending parts until the job has `concurrency` parts in flight. `handOff`: the caller
+   * Sends pending parts until the job has partsInFlight(concurrency) parts in flight. `handOff`: the caller
    * (a consumer that just finished a part of this job) runs the first of them itself, so it is
    * returned instead of queued; it is in flight like the others, and its deadline brings it back
    * if that consumer is lost.
@@ -82,7 +82,7 @@ export abstract class RunnerCore extends DurableObject<Env> {
   protected async fill(handOff = false): Promise<PartMessage | null> {
     const job = this.store.job()!;
     if (job.status !== "running") return null;
-    const next = this.store.nextPending(job.init.concurrency - job.inflight);
+    const next = this.store.nextPending(partsInFlight(job.init.concurrency) - job.inflight);
     if (next.length === 0) return null;
     const now = this.clock.now();
     const deadline = now + partTimeoutMs(job.init);

@@ -14,6 +14,18 @@ export const PLAN_WATCHDOG_MS = 30_000;
 /** Progress snapshots to D1 at most this often. */
 export const SNAPSHOT_INTERVAL_MS = 1_000;
 
+/**
+ * Parts a job keeps in flight: its provider's slots and half as many again. A part spends some
+ * of its time away from the provider (media into R2 before, tags into D1 and the report after);
+ * the extra parts wait in the provider's line meanwhile, with their media ready, and take a slot
+ * the moment one is freed (ProviderState hands it straight over). So the provider does not idle
+ * between a job's parts, while its load stays bounded by its slots. A one-slot provider keeps
+ * exactly one part in flight: one at a time, nothing fetched ahead.
+ */
+export function partsInFlight(concurrency: number): number {
+  return concurrency + Math.floor(concurrency / 2);
+}
+
 /** The earliest time any timer is due (plan watchdog, part deadlines, live poll, snapshot, progress), or null for none. */
 export function nextAlarmAt(job: JobState, live: LiveState | null, earliestDeadline: number | null, progressAt: number | null): number | null {
   const times: number[] = [];

@@ -1,5 +1,6 @@
-import { type PartMessage, type QueueMessage, queueMessageSchema } from "../contract/queue";
-import type { Outcome } from "./outcome";
+import type { JobInit } from "../contract/job";
+import { type QueueMessage, queueMessageSchema } from "../contract/queue";
+import type { HandedPart, Outcome } from "./outcome";
 import { handlePart } from "./part";
 import { queueNamed } from "./parts-queue";
 import { handlePlan, handlePoll } from "./plan";
@@ -36,21 +37,21 @@ async function consumeOne(msg: Message<unknown>, env: Env, queue: Queue): Promis
   // The pull loop: a part finished here takes the job's next part, a queue round trip saved each.
   let next = outcome.kind === "ack" ? outcome.next : null;
   while (next) {
-    const handed: PartMessage = next;
-    const o = await run(env, handed, until, 1);
+    const handed: HandedPart = next;
+    const o = await run(env, handed.message, until, 1, handed.init);
     next = null;
     if (o.kind === "ack") next = o.next ?? null;
     // What failed here goes to the queue as a delivery that failed would be retried.
-    else await queue.send(handed, { delaySeconds: o.delaySeconds }).catch((e) => console.error(`parts queue: could not queue part ${handed.part.id} of job ${handed.job_id} again; its deadline will`, e));
+    else await queue.send(handed.message, { delaySeconds: o.delaySeconds }).catch((e) => console.error(`parts queue: could not queue part ${handed.message.part.id} of job ${handed.message.job_id} again; its deadline will`, e));
   }
 }
 
 /** Handles one message; infrastructure trouble (D1, R2, the runner) asks for another delivery, later with each attempt. */
-async function run(env: Env, body: QueueMessage, until: number, attempts: number): Promise<Outcome> {
+async function run(env: Env, body: QueueMessage, until: number, attempts: number, handedInit?: JobInit): Promise<Outcome> {
   try {
     if (body.type === "plan") return await handlePlan(env, body);
     if (body.type === "poll") return await handlePoll(env, body);
-    return await handlePart(env, body, Date.now() < until);
+    return await handlePart(env, body, Date.now() < until, handedInit);
   } catch (e) {
     console.error(`parts queue: ${body.type} for job ${body.job_id} failed, retrying`, e);
     return { kind: "retry", delaySeconds: Math.min(30, 2 ** attempts) };

@@ -1,3 +1,4 @@
+import type { JobInit } from "../contract/job";
 import type { PartMessage } from "../contract/queue";
 import { runnerByName } from "../contract/runner";
 import { callHttpProvider } from "../providers/http";
@@ -15,12 +16,16 @@ import { providerId } from "../providers/identity";
 /**
  * One part from source to tag store: fetch into R2, call the provider, align, store, report.
  * `takeNext`: ask the runner for the job's next part to run here at once (Outcome.next).
+ * `handedInit`: the part was just handed over in the runner's reply, in flight for this job, so
+ * it needs no claim (one round trip less per part; a stop meanwhile counts it as a part that was
+ * in flight at the stop, as it was).
  */
-export async function handlePart(env: Env, m: PartMessage, takeNext = false): Promise<Outcome> {
+export async function handlePart(env: Env, m: PartMessage, takeNext = false, handedInit?: JobInit): Promise<Outcome> {
   const runner = runnerByName(env, m.runner);
-  const init = await runner.claim(m.job_id, m.part.id);
+  const init = handedInit ?? (await runner.claim(m.job_id, m.part.id));
   if (!init) return { kind: "ack" }; // stopped, finished, or a duplicate of a part already done
   const part = m.part;
+  const handed = (next: PartMessage | null): Outcome => ({ kind: "ack", next: next ? { message: next, init } : null });
 
   const slot = prefetchSlot(env, init, part.id, m.attempt, m.queued_at);
   const fetchStarted = Date.now();
@@ -30,8 +35,7 @@ export async function handlePart(env: Env, m: PartMessage, takeNext = false): Pr
   } catch (e) {
     await slot.release();
     if (!(e instanceof FetchError)) throw e;
-    const next = await runner.partDone(m.job_id, part.id, { ok: false, stage: "fetch", transient: e.transient, error: e.message, fetch_ms: Date.now() - fetchStarted }, takeNext);
-    return { kind: "ack", next };
+    return handed(await runner.partDone(m.job_id, part.id, { ok: false, stage: "fetch", transient: e.transient, error: e.message, fetch_ms: Date.now() - fetchStarted }, takeNext));
   }
   const timings = { fetch_ms: Date.now() - fetchStarted };
   const tagStarted = Date.now();
@@ -51,8 +55,7 @@ export async function handlePart(env: Env, m: PartMessage, takeNext = false): Pr
   } catch (e) {
     await fetched;
     if (!(e instanceof ProviderError)) throw e;
-    const next = await reportTagFailure(env, runner, init, part, e.message, e.transient, { ...timings, tag_ms: Date.now() - tagStarted }, takeNext);
-    return { kind: "ack", next };
+    return handed(await reportTagFailure(env, runner, init, part, e.message, e.transient, { ...timings, tag_ms: Date.now() - tagStarted }, takeNext));
   }
   await fetched;
   if (result.kind === "busy") {
@@ -70,5 +73,5 @@ export async function handlePart(env: Env, m: PartMessage, takeNext = false): Pr
     return { kind: "ack" };
   }
   const [stored] = await Promise.all([storePartTags(env, runner, init, part, reply.tags, { ...timings, tag_ms: Date.now() - tagStarted, provider: providerId(provider) }, takeNext), settled]);
-  return { kind: "ack", next: stored.next };
+  return handed(stored.next);
 }

@@ -42,6 +42,22 @@ describe("the pull loop", () => {
     expect((await providerCalls("handoff")).filter((c) => c.media.start_ms === 4000)).toHaveLength(1);
   });
 
+  it("keeps half as many parts again in flight as the provider has slots, waiting in its line, never more at the provider than its slots", async () => {
+    await registerModel("depth", { provider: { kind: "http", url: `${env.TEST_PROVIDER_URL}/p/depth`, name: "test-depth", concurrency: 2 }, default_params: { latency_ms: 400 } });
+    await registerHls("depth-c", 8);
+    const { jobs } = await startJob("depth-c", { jobs: [{ model: "depth" }] });
+    const jobId = jobs[0]!.job_id;
+    const stub = env.TAG_RUNNER.getByName(runnerName("depth-c", "depth"));
+    // Two slots: three parts in flight, the third with its media ready, waiting for a slot.
+    await expect.poll(async () => (await stub.parts()).filter((p) => p.state === "inflight").length, { timeout: 5000 }).toBe(3);
+    const done = await waitFor("depth-c", jobId, ["succeeded", "failed"], 30_000);
+    expect(done).toMatchObject({ status: "succeeded", tagging_progress: "8/8" });
+    const stats = await (await fetch(`${env.TEST_PROVIDER_URL}/p/depth/stats`)).json<{ max: number; calls: number }>();
+    expect(stats).toMatchObject({ calls: 8, max: 2 });
+    // Each part once: the waiting parts were neither deferred nor sent twice.
+    expect((await stub.parts()).map((p) => [p.state, p.attempts])).toEqual(Array.from({ length: 8 }, () => ["done", 1]));
+  });
+
   it("queues a live job's next part instead of handing it over (a channel must not hold the consumer)", async () => {
     const origin = await fetch(`${env.TEST_PROVIDER_URL}/live/handoff-live/config`, { method: "POST", body: JSON.stringify({ segment_s: 1 }) });
     expect(origin.status).toBe(200);
