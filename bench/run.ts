@@ -107,6 +107,11 @@ try {
     status.sort((x, y) => x - y);
     trivial.sort((x, y) => x - y);
     const mine = ((await (await b.call("GET", "/job-status")).json()) as { meta: { total: number } }).meta.total;
+    // Where the time goes: the same query for one job (the page's size) and for none (the count alone).
+    const one = (await timeRequests(b, "/job-status?limit=1", SAMPLES / 4)).sort((x, y) => x - y);
+    const none = (await timeRequests(b, "/job-status?limit=0", SAMPLES / 4)).sort((x, y) => x - y);
+    fig("b_limit_1_median_ms", quantile(one, 0.5), 2);
+    fig("b_limit_0_median_ms", quantile(none, 0.5), 2);
     fig("b_job_status_median_ms", quantile(status, 0.5), 2);
     fig("b_job_status_p99_ms", quantile(status, 0.99), 2);
     fig("b_trivial_median_ms", quantile(trivial, 0.5), 2);
@@ -116,7 +121,8 @@ try {
     report.push(`(b) GET /job-status with ${STATUS_JOBS} jobs in D1 (${mine} of them the caller's), ${SAMPLES} samples each
     /job-status median ${ms(quantile(status, 0.5))}, p99 ${ms(quantile(status, 0.99))}
     /health     median ${ms(quantile(trivial, 0.5))}, p99 ${ms(quantile(trivial, 0.99))}
-    ratio median ${figures.b_median_ratio}, p99 ${figures.b_p99_ratio} (target <= 2)`);
+    ratio median ${figures.b_median_ratio}, p99 ${figures.b_p99_ratio} (target <= 2)
+    for comparison: ?limit=1 median ${ms(quantile(one, 0.5))}, ?limit=0 (the count alone) ${ms(quantile(none, 0.5))}`);
   }
   if (want("d")) {
     // The reference provider's real models on the sample content, one model at a time.
