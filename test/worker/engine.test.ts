@@ -2,6 +2,20 @@ import { describe, expect, it } from "vitest";
 import { call, json, jobsOf, providerCalls, registerHls, registerModel, startJob, waitFor, type ApiBody } from "./helpers";
 
 describe("tagging engine", () => {
+  it("shows a part as downloaded while a slow provider works on it, before it is tagged", async () => {
+    await registerModel("slowdl", { provider: { kind: "http", url: (await import("cloudflare:workers")).env.TEST_PROVIDER_URL, concurrency: 1 }, default_params: { latency_ms: 2000 } });
+    await registerHls("slowdl-c", 2);
+    const { jobs } = await startJob("slowdl-c", { jobs: [{ model: "slowdl" }] });
+    const progress = async () => {
+      const [job] = (await json(await call("GET", `/slowdl-c/job-status`), 200) as { jobs: Array<{ tag_details: { downloaded_parts: number; tagged_parts: number } | null }> }).jobs;
+      return job?.tag_details ? [job.tag_details.downloaded_parts, job.tag_details.tagged_parts] : null;
+    };
+    // The first part is at the provider for 2 s: downloaded, not yet tagged.
+    await expect.poll(progress, { timeout: 5000, interval: 100 }).toEqual([1, 0]);
+    const done = await waitFor("slowdl-c", jobs[0]!.job_id, ["succeeded", "failed"], 15_000);
+    expect(done.tag_details).toMatchObject({ downloaded_parts: 2, tagged_parts: 2 });
+  });
+
   it("tags every part of an HLS content and stores aligned tags", async () => {
     await registerModel("eng1");
     await registerHls("movie1", 6);
