@@ -79,12 +79,14 @@ export async function handlePart(env: Env, m: PartMessage, takeNext = false, han
       return callHttpProvider(env, provider, { model: init.model, params: init.params.run_config, media: prepared.media, callback_url });
     }, slot.slot, m.queued_at);
   } catch (e) {
-    await fetched.settled();
+    // The media was downloaded whatever the model made of it: that counts in the progress.
+    await fetched.settled(true);
     if (!(e instanceof ProviderError)) throw e;
     return handed(await reportTagFailure(env, runner, init, part, e.message, e.transient, { ...timings, tag_ms: Date.now() - tagStarted }, takeNext));
   }
-  // A part the provider accepted waits for its callback: its download shows meanwhile.
-  await fetched.settled(result.kind === "reply" && result.reply.kind === "accepted");
+  // Only a direct answer's report says the part was downloaded; a part that waits (for its
+  // callback, or for a slot) shows its download meanwhile.
+  await fetched.settled(result.kind === "busy" || result.reply.kind === "accepted");
   if (result.kind === "busy") {
     // Waiting for a slot is no failure: the runner sends the part again shortly, same attempt
     // (a low-priority part a little later, leaving the queue to the others meanwhile).

@@ -98,6 +98,8 @@ describe("engine under concurrency and faults", () => {
     expect(done.status).toBe("failed");
     expect(done.error).toMatch(/Provider answered 422/);
     expect(done.tag_details.tag_status).toBe("Failed");
+    // The media was fetched although the model refused it at once: it counts as downloaded.
+    expect(done.tag_details).toMatchObject({ total_parts: 2, downloaded_parts: 2, tagged_parts: 0 });
     expect(await providerCalls("reject")).toHaveLength(2);
   });
 
