@@ -22,6 +22,9 @@ import { insertJobRow } from "./snapshot";
  * decision is made in synchronous storage calls before the first await, and checked again after.
  */
 export class TagRunner extends RunnerCore {
+  /** The live answer under way (in memory: an evicted runner has none). */
+  private liveAnswers: Promise<void> = Promise.resolve();
+
   async start(init: JobInit): Promise<StartResult> {
     const current = this.store.activeJob();
     if (current) return { started: false, job_id: current.id, stream: current.init.stream };
@@ -190,21 +193,24 @@ export class TagRunner extends RunnerCore {
    * stale answers change nothing; the first answer starts the job at the live edge.
    */
   async liveSegments(jobId: string, segments: LiveSegmentInput[], targetMs: number, ended: boolean): Promise<void> {
+    // One answer at a time: an answer planned while another awaits D1 would be planned from
+    // the state before it, and only be made again once it lands.
+    const answer = this.liveAnswers.then(() => this.answerLive(jobId, segments, targetMs, ended));
+    this.liveAnswers = answer.catch(() => undefined);
+    return answer;
+  }
+
+  /** One playlist answer (see liveSegments). */
+  private async answerLive(jobId: string, segments: LiveSegmentInput[], targetMs: number, ended: boolean): Promise<void> {
     const job = this.store.jobIn(jobId, ACTIVE_STATUSES);
     if (!job) return;
     const before = this.live.get();
     const plan = planLiveAnswer(job, before, before ? this.live.pending() : [], segments, targetMs, ended, this.clock.now());
     if (!plan) return;
-    this.ctx.storage.transactionSync(() => {
-      if (plan.starts) this.store.update({ status: "running", started_at: this.clock.now() });
-      this.live.put(plan.live);
-      for (const seg of plan.pendingAdded) this.live.addPending(seg);
-      this.live.dropPending(plan.pendingDropped);
-      if (plan.missed) this.store.update({ num_warnings: job.num_warnings + plan.missed.count, last_warning: plan.missed.warning });
-    });
-    if (plan.starts) this.emit("job.running");
-    if (plan.missed) console.warn(`job ${job.id}: ${plan.missed.count} live segment(s) missed, up to ${plan.missed.warning}`);
 
+    // D1 first, then the live state and the parts it covers in one transaction: a runtime lost
+    // in between leaves neither, and the next look at the playlist plans the same segments
+    // again, instead of an interval counted as covered that no part will ever tag.
     let fresh = plan.parts;
     if (fresh.length > 0 && !job.init.params.replace) {
       const track = job.init.tracks[0]!.name;
@@ -212,13 +218,26 @@ export class TagRunner extends RunnerCore {
       fresh = fresh.filter((p) => !tagged.has(p.id));
     }
     if (fresh.length > 0) await createBatches(this.env, job.init, fresh);
-    // Other events ran while D1 answered: a job stopped meanwhile takes no new parts.
-    const current = this.store.jobIn(jobId, ["running"]);
+    // Other events ran while D1 answered: a job stopped meanwhile takes nothing, and an answer
+    // recorded meanwhile makes this plan stale, so it is made again from that answer's state
+    // (what that answer took is no longer new; the rest is not left for the next look).
+    const current = this.store.jobIn(jobId, ACTIVE_STATUSES);
     if (!current) return;
-    if (fresh.length > 0) {
-      this.store.insertParts(fresh);
-      this.store.update({ total: current.total + fresh.length });
-    }
+    const now = this.live.get();
+    if (now?.last_msn !== before?.last_msn || now?.covered_ms !== before?.covered_ms) return this.answerLive(jobId, segments, targetMs, ended);
+    this.ctx.storage.transactionSync(() => {
+      if (plan.starts) this.store.update({ status: "running", started_at: this.clock.now() });
+      this.live.put(plan.live);
+      for (const seg of plan.pendingAdded) this.live.addPending(seg);
+      this.live.dropPending(plan.pendingDropped);
+      if (plan.missed) this.store.update({ num_warnings: current.num_warnings + plan.missed.count, last_warning: plan.missed.warning });
+      if (fresh.length > 0) {
+        this.store.insertParts(fresh);
+        this.store.update({ total: current.total + fresh.length });
+      }
+    });
+    if (plan.starts) this.emit("job.running");
+    if (plan.missed) console.warn(`job ${job.id}: ${plan.missed.count} live segment(s) missed, up to ${plan.missed.warning}`);
     if (fresh.length > 0 || plan.missed) this.progress();
     await this.afterPart();
     await this.flush(plan.starts);
