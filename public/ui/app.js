@@ -492,7 +492,7 @@ const fmtRate = (r) => `${Math.round(r * 100)}%`;
 async function loadModels() {
   const { models } = await api("/models");
   $("#models tbody").replaceChildren(...models.map((m) => el("tr", {}, el("td", {}, m.name), el("td", {}, m.type), el("td", {}, m.tag_tracks.map((t) => t.name).join(", ")), el("td", {}, m.available ? "yes" : "no"), el("td", {}, m.description))));
-  // Queue figures are for tenant administrators; anyone else still sees provider health.
+  // Queue figures are for tenant administrators; other users still see provider health.
   let queues = null;
   try {
     queues = await api("/queues");
