@@ -44,10 +44,20 @@ export interface ManyJobsFigure {
  * job ended or `deadlineMs` passed, so a stuck job shows in `others` instead of hanging the bench.
  */
 export async function manyJobs(b: Bench, label: string, jobs: number, partsEach: number, concurrency: number, latencyMs: number, deadlineMs: number): Promise<ManyJobsFigure> {
+  return (await prepareManyJobs(b, label, jobs, partsEach, concurrency, latencyMs))(deadlineMs);
+}
+
+/** manyJobs in two steps: the model and contents now, the jobs when the returned function is called. */
+export async function prepareManyJobs(b: Bench, label: string, jobs: number, partsEach: number, concurrency: number, latencyMs: number): Promise<(deadlineMs: number) => Promise<ManyJobsFigure>> {
   const model = `bench${label}`;
   await benchModel(b, model, latencyMs, concurrency);
   const qids = Array.from({ length: jobs }, (_, i) => `${model}-${i}`);
   for (let i = 0; i < qids.length; i += 8) await Promise.all(qids.slice(i, i + 8).map((q) => registerContent(b, q, partsEach)));
+  return (deadlineMs) => runManyJobs(b, model, qids, partsEach, concurrency, latencyMs, deadlineMs);
+}
+
+async function runManyJobs(b: Bench, model: string, qids: string[], partsEach: number, concurrency: number, latencyMs: number, deadlineMs: number): Promise<ManyJobsFigure> {
+  const jobs = qids.length;
   const t0 = performance.now();
   const starts = await Promise.all(
     qids.map(async (qid) => {

@@ -24,12 +24,19 @@ export interface LocalServiceOptions {
   readyTimeoutMs?: number;
   /** Devtools' inspector (npm start); off elsewhere, as it costs CPU per subrequest. */
   inspector?: boolean;
+  /** The runtime's own inspector for the caller, whose address the output prints (bench/profile.ts). */
+  runtimeInspector?: boolean;
   /** wrangler's log level; the benchmark turns per-request logging off. */
   logLevel?: "debug" | "info" | "log" | "warn" | "error" | "none";
 }
 
 export interface LocalService {
   url: string;
+  /**
+   * The runtime's own address, behind wrangler's dev proxy (a second workerd process that relays
+   * every request and socket, and is not part of a deployment): the benchmark measures here.
+   */
+  runtimeUrl?: string;
   process: ChildProcess;
   output(): string;
   stop(): Promise<void>;
@@ -102,9 +109,12 @@ export async function startLocalService(opts: LocalServiceOptions): Promise<Loca
     vars,
     ...(opts.persistTo ? { persistTo: opts.persistTo } : {}),
     ...(opts.logLevel ? { logLevel: opts.logLevel } : {}),
-    ...(opts.inspector ? { inspectorPort: await freePort() } : {}),
+    ...(opts.inspector || opts.runtimeInspector ? { inspectorPort: await freePort() } : {}),
+    ...(opts.runtimeInspector ? { runtimeInspector: true } : {}),
   };
   // No network here: skip the request.cf lookup and telemetry instead of waiting on them.
   const env = { CI: "true", WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
-  return startProcess(TSX, ["scripts/serve-local.ts", JSON.stringify(serve)], url, { name: "wrangler dev", env, inheritOutput: opts.inheritOutput ?? false, readyTimeoutMs: opts.readyTimeoutMs ?? 60_000 });
+  const service = await startProcess(TSX, ["scripts/serve-local.ts", JSON.stringify(serve)], url, { name: "wrangler dev", env, inheritOutput: opts.inheritOutput ?? false, readyTimeoutMs: opts.readyTimeoutMs ?? 60_000 });
+  const runtimeUrl = /Runtime address: (\S+)/.exec(service.output())?.[1];
+  return { ...service, ...(runtimeUrl ? { runtimeUrl } : {}) };
 }
