@@ -42,12 +42,20 @@ export class JobLog {
 
   clear(): void {
     this.sql.exec("DELETE FROM job_log");
+    this.lastSeq = 0;
   }
 
+  /**
+   * The newest entry's seq, read from storage once per object life: every part adds entries,
+   * and each statement costs the runner's thread.
+   */
+  private lastSeq: number | undefined;
+
   add(at: number, level: LogLevel, message: string, about: { part?: string; attempt?: number; provider?: string } = {}): void {
-    const seq = (this.sql.exec<{ s: number | null }>("SELECT MAX(seq) AS s FROM job_log").one().s ?? 0) + 1;
+    this.lastSeq ??= this.sql.exec<{ s: number | null }>("SELECT MAX(seq) AS s FROM job_log").one().s ?? 0;
+    const seq = ++this.lastSeq;
     this.sql.exec("INSERT INTO job_log (seq, at, level, message, part, attempt, provider) VALUES (?, ?, ?, ?, ?, ?, ?)", seq, at, level, message.slice(0, 1000), about.part ?? null, about.attempt ?? null, about.provider ?? null);
-    this.sql.exec("DELETE FROM job_log WHERE seq <= ?", seq - this.cap);
+    if (seq > this.cap) this.sql.exec("DELETE FROM job_log WHERE seq <= ?", seq - this.cap);
   }
 
   /** A page of entries at `minLevel` or above, in order, with how many there are. */

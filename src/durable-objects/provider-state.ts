@@ -51,6 +51,7 @@ const PROVIDER_MIGRATIONS: StorageMigration[] = [
 export class ProviderState extends DurableObject<Env> {
   private waiters: Waiter[] = [];
   private prunedAt = 0;
+  private prunedMinute = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -95,8 +96,7 @@ export class ProviderState extends DurableObject<Env> {
   /** Frees the slot and records how the call went; the next waiter gets the slot at once. */
   async finish(lease: string, outcome: CallOutcome, cooldownMs = DEFAULT_COOLDOWN_MS): Promise<void> {
     const now = Date.now();
-    const held = this.leaseExists(lease);
-    this.ctx.storage.sql.exec("DELETE FROM leases WHERE id = ?", lease);
+    const held = this.ctx.storage.sql.exec("DELETE FROM leases WHERE id = ?", lease).rowsWritten > 0;
     if (held) {
       this.record(outcome, now, lease, cooldownMs);
       // A failure that says nothing of the provider ends the call without a verdict.
@@ -185,12 +185,16 @@ export class ProviderState extends DurableObject<Env> {
       minute,
       outcome.ok ? 0 : 1,
     );
-    this.ctx.storage.sql.exec("DELETE FROM minutes WHERE minute < ?", minute - 60);
-    const b = this.breaker();
+    // Old minutes go once a minute, not with every call: the slot's path is the engine's hottest.
+    if (minute !== this.prunedMinute) {
+      this.prunedMinute = minute;
+      this.ctx.storage.sql.exec("DELETE FROM minutes WHERE minute < ?", minute - 60);
+    }
     if (outcome.ok) {
       this.ctx.storage.sql.exec("UPDATE breaker SET consecutive = 0, open_until = 0, trial = NULL, last_success_at = ? WHERE k = 1", now);
       return;
     }
+    const b = this.breaker();
     const consecutive = b.consecutive + 1;
     // The failed trial, or the failure that reaches the limit, opens the circuit for a cool-down.
     const opens = consecutive >= TRIP_AFTER && (b.consecutive < TRIP_AFTER || b.trial === lease);
