@@ -103,7 +103,9 @@ export default defineConfig(async () => {
     test: {
       projects: [
         { test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/reference-provider/**/*.test.ts"], environment: "node" } },
-        workerProject("worker", "test/worker/**/*.test.ts", migrations),
+        // Feeds sharded (the TenantFeed and two FeedShards), so every feed test runs through shards;
+        // the other projects and the e2e tests keep the default of one object per tenant.
+        workerProject("worker", "test/worker/**/*.test.ts", migrations, { FEED_SHARDS: "3" }),
         // The production auth mode: only signed tokens (and the admin token) get in.
         workerProject("worker-signed", "test/worker-signed/**/*.test.ts", migrations, { AUTH_MODE: "signed" }),
         workerProject("worker-ai", "test/worker-ai/**/*.test.ts", migrations, { WEBHOOK_RETRY_DELAYS_S: "1,1,1" }, workersAiStubs),

@@ -8,6 +8,7 @@ import { scheduled as reviveLiveJobs } from "./live/cron";
 export { TagRunner } from "./durable-objects/tag-runner";
 export { ProviderState } from "./durable-objects/provider-state";
 export { TenantFeed } from "./durable-objects/tenant-feed";
+export { FeedShard } from "./durable-objects/feed-shard";
 
 const app = buildApp();
 

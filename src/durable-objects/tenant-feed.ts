@@ -1,35 +1,45 @@
 import { DurableObject } from "cloudflare:workers";
 import { migrateStore, type StorageMigration } from "./storage-schema";
-import { FEED_SNAPSHOT_JOBS } from "../limits";
-import { db } from "../db/client";
-import { recentTenantJobs } from "../db/jobs";
-import { jobStatusView } from "../jobs/view";
 import { type FeedEvent, replyCloseCode } from "./feed-events";
+import { acceptSubscriber, answerClientMessage, feedRequest, type FeedRow, sendToSubscribers } from "./feed-sockets";
+import type { FeedShard } from "./feed-shard";
+import { feedShardName } from "../contract/feed";
 
 /** Events the tenant's feed keeps for `?since=` replays. */
 const FEED_HISTORY = 2000;
-
-interface Filter {
-  qid?: string;
-  model?: string;
-}
-
-const matches = (f: Filter, e: Pick<FeedEvent, "qid" | "model">) => (!f.qid || f.qid === e.qid) && (!f.model || f.model === e.model);
-/** One tag per filter: "q:<qid>|m:<model>" with empty parts for what is not filtered. */
-const filterTag = (qid?: string, model?: string) => `q:${qid ?? ""}|m:${model ?? ""}`;
+/** The history is trimmed every this many events, so it holds up to FEED_HISTORY + FEED_TRIM_EVERY - 1. */
+const FEED_TRIM_EVERY = 50;
+/**
+ * A shard that answers a delivery with no sockets is forgotten, unless a socket was placed on it
+ * this recently: that socket may not be accepted yet.
+ */
+const SHARD_GRACE_MS = 60_000;
 
 /** Forward migrations of the feed's tables (storage-schema.ts); append, never edit. */
 const FEED_MIGRATIONS: StorageMigration[] = [
   (sql) => sql.exec("CREATE TABLE IF NOT EXISTS feed (feed_seq INTEGER PRIMARY KEY AUTOINCREMENT, qid TEXT NOT NULL, model TEXT NOT NULL, body TEXT NOT NULL)"),
+  // v2: the FeedShards that hold some of the tenant's sockets, and when one was last placed there.
+  (sql) => sql.exec("CREATE TABLE IF NOT EXISTS shards (k INTEGER PRIMARY KEY, placed_at INTEGER NOT NULL)"),
 ];
 
 /**
  * One per tenant: the feed of every job in the tenant (`GET /feed`). TagRunners publish their
- * events here; sockets are accepted with the Hibernation API, so an idle feed costs nothing and
- * the object can be evicted between events without dropping its clients. Each socket's filter
- * is its tag, so an event reaches exactly the sockets that asked for it. Events get a feed-wide `feed_seq` for `?since=` replays.
+ * events here; each gets a feed-wide `feed_seq` and is kept for `?since=` replays. Sockets are
+ * accepted with the Hibernation API, so an idle feed costs nothing and the object can be evicted
+ * between events without dropping its clients.
+ *
+ * With FEED_SHARDS above 1, subscribers are spread over this object (shard 0) and FeedShards
+ * 1..n-1, each sending to its own sockets: one object sends every event to every socket in turn,
+ * so a tenant with thousands of sockets divides that work over objects that run side by side.
  */
 export class TenantFeed extends DurableObject<Env> {
+  /** The newest feed_seq, kept in memory: every event of every job in the tenant passes here. */
+  private seq: number | undefined;
+  /** Shards with sockets (k → when a socket was last placed there), read from storage once. */
+  private shards: Map<number, number> | undefined;
+  private placed = 0;
+  private readonly shardStubs = new Map<number, DurableObjectStub<FeedShard>>();
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     migrateStore(ctx.storage, "feed", FEED_MIGRATIONS);
@@ -37,71 +47,95 @@ export class TenantFeed extends DurableObject<Env> {
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
-  /** A new subscriber (the Worker checked who it is and that the tenant is theirs). */
+  /** A new subscriber on this object (the Worker checked who it is and that the tenant is theirs). */
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("expected a websocket", { status: 426 });
-    const url = new URL(request.url);
-    const tenant = url.searchParams.get("tenant")!;
-    const filter: Filter = { ...(url.searchParams.get("qid") ? { qid: url.searchParams.get("qid")! } : {}), ...(url.searchParams.get("model") ? { model: url.searchParams.get("model")! } : {}) };
-    const since = url.searchParams.get("since");
-    const pair = new WebSocketPair();
-    const [client, server] = [pair[0], pair[1]];
-    // The socket's filter is its tag: publishing asks the runtime for exactly the matching sockets.
-    this.ctx.acceptWebSocket(server, [filterTag(filter.qid, filter.model)]);
-    const { jobs, more } = await this.snapshot(tenant, filter);
-    server.send(JSON.stringify({ type: "snapshot", tenant, feed_seq: this.lastSeq(), jobs, more }));
-    if (since !== null) {
-      for (const row of this.ctx.storage.sql.exec<{ feed_seq: number; qid: string; model: string; body: string }>("SELECT feed_seq, qid, model, body FROM feed WHERE feed_seq > ? ORDER BY feed_seq", Number(since))) {
-        if (matches(filter, row)) server.send(row.body);
-      }
-    }
-    return new Response(null, { status: 101, webSocket: client });
+    const sub = feedRequest(request);
+    if (!sub) return new Response("expected a websocket", { status: 426 });
+    return acceptSubscriber(this.ctx, this.env, sub, async (since) => this.history(since));
+  }
+
+  /**
+   * Where the tenant's next subscriber goes, of `count` shards: in turn, so sockets spread evenly.
+   * 0 is this object; a FeedShard's number is remembered, so events reach it from now on.
+   */
+  async place(tenant: string, count: number): Promise<number> {
+    const k = this.placed++ % Math.max(1, count);
+    if (k > 0) this.markShard(tenant, k);
+    return k;
+  }
+
+  /** A FeedShard accepted a socket: it gets events (again), and the feed's position and history. */
+  async join(tenant: string, k: number, since: number | null): Promise<{ last: number; rows: FeedRow[] }> {
+    this.markShard(tenant, k);
+    return this.history(since);
   }
 
   /** A runner's event: kept for replays and sent to every subscriber whose filter matches. */
   async publish(event: FeedEvent): Promise<void> {
-    const seq = this.ctx.storage.sql.exec<{ s: number | null }>("SELECT MAX(feed_seq) AS s FROM feed").one().s ?? 0;
-    const body = JSON.stringify({ ...event, feed_seq: seq + 1 });
-    this.ctx.storage.sql.exec("INSERT INTO feed (feed_seq, qid, model, body) VALUES (?, ?, ?, ?)", seq + 1, event.qid, event.model, body);
-    this.ctx.storage.sql.exec("DELETE FROM feed WHERE feed_seq <= ?", seq + 1 - FEED_HISTORY);
-    const tags = [filterTag(), filterTag(event.qid), filterTag(undefined, event.model), filterTag(event.qid, event.model)];
-    for (const tag of tags) {
-      for (const ws of this.ctx.getWebSockets(tag)) {
-        try {
-          ws.send(body);
-        } catch {
-          // A socket that is closing; the runtime drops it.
-        }
-      }
+    const seq = (this.seq = this.lastSeq() + 1);
+    const body = JSON.stringify({ ...event, feed_seq: seq });
+    this.ctx.storage.sql.exec("INSERT INTO feed (feed_seq, qid, model, body) VALUES (?, ?, ?, ?)", seq, event.qid, event.model, body);
+    // Trimmed every FEED_TRIM_EVERY events, not each: one statement less per event on a busy feed.
+    if (seq % FEED_TRIM_EVERY === 0) this.ctx.storage.sql.exec("DELETE FROM feed WHERE feed_seq <= ?", seq - FEED_HISTORY);
+    for (const [k] of this.shardSet()) {
+      // Not awaited: the shards send side by side. Calls on one stub arrive in order, so each
+      // shard's sockets get the tenant's events in feed_seq order.
+      this.shardStub(event.tenant, k)
+        .deliver(body, event.qid, event.model)
+        .then((sockets) => {
+          const placedAt = this.shardSet().get(k);
+          if (sockets === 0 && placedAt !== undefined && Date.now() - placedAt > SHARD_GRACE_MS) this.forgetShard(k);
+        })
+        .catch((e: unknown) => console.error(`feed of ${event.tenant}: shard ${k} missed event ${seq}`, e));
     }
+    sendToSubscribers(this.ctx, body, event.qid, event.model);
   }
 
-  /** Subscribers now (the benchmark and diagnostics). */
+  /** Subscribers on this object, not its shards (diagnostics). */
   async subscribers(): Promise<number> {
     return this.ctx.getWebSockets().length;
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    // Clients only listen; "ping" is answered by the runtime. Anything else gets a short note.
-    if (message !== "ping") ws.send(JSON.stringify({ type: "error", message: "This feed only sends; use ping to keep it alive" }));
+    answerClientMessage(ws, message);
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
     ws.close(replyCloseCode(code), "closed");
   }
 
-  private lastSeq(): number {
-    return this.ctx.storage.sql.exec<{ s: number | null }>("SELECT MAX(feed_seq) AS s FROM feed").one().s ?? 0;
+  private history(since: number | null): { last: number; rows: FeedRow[] } {
+    const rows = since === null ? [] : this.ctx.storage.sql.exec<{ feed_seq: number; qid: string; model: string; body: string }>("SELECT feed_seq, qid, model, body FROM feed WHERE feed_seq > ? ORDER BY feed_seq", since).toArray();
+    return { last: this.lastSeq(), rows };
   }
 
-  /**
-   * The tenant's jobs a subscriber sees first: the newest FEED_SNAPSHOT_JOBS of those active or
-   * ended in the last hour (`more` says there are others: /job-status pages through them). Bounded,
-   * so one tenant's many jobs cannot make a snapshot too large to send.
-   */
-  private async snapshot(tenant: string, f: Filter): Promise<{ jobs: ReturnType<typeof jobStatusView>[]; more: boolean }> {
+  /** The newest event's feed_seq, read from storage once per object life (see `seq`). */
+  private lastSeq(): number {
+    this.seq ??= this.ctx.storage.sql.exec<{ s: number | null }>("SELECT MAX(feed_seq) AS s FROM feed").one().s ?? 0;
+    return this.seq;
+  }
+
+  private shardSet(): Map<number, number> {
+    this.shards ??= new Map(this.ctx.storage.sql.exec<{ k: number; placed_at: number }>("SELECT k, placed_at FROM shards").toArray().map((r) => [r.k, r.placed_at]));
+    return this.shards;
+  }
+
+  private markShard(tenant: string, k: number): void {
     const now = Date.now();
-    const results = await recentTenantJobs(db(this.env), tenant, now - 3_600_000, f, FEED_SNAPSHOT_JOBS + 1);
-    return { jobs: results.slice(0, FEED_SNAPSHOT_JOBS).map((r) => jobStatusView(r, now)), more: results.length > FEED_SNAPSHOT_JOBS };
+    this.shardSet().set(k, now);
+    this.ctx.storage.sql.exec("INSERT INTO shards (k, placed_at) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET placed_at = excluded.placed_at", k, now);
+    this.shardStub(tenant, k);
+  }
+
+  private forgetShard(k: number): void {
+    this.shardSet().delete(k);
+    this.shardStubs.delete(k);
+    this.ctx.storage.sql.exec("DELETE FROM shards WHERE k = ?", k);
+  }
+
+  private shardStub(tenant: string, k: number): DurableObjectStub<FeedShard> {
+    let stub = this.shardStubs.get(k);
+    if (!stub) this.shardStubs.set(k, (stub = this.env.FEED_SHARD.getByName(feedShardName(tenant, k))));
+    return stub;
   }
 }

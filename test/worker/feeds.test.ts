@@ -1,6 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { runnerName } from "../../src/contract/runner";
+import { feedShardName } from "../../src/contract/feed";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, type ApiBody, BASE, call, devToken, expectError, json, registerHls, registerModel, startJob, waitFor } from "./helpers";
 
@@ -38,6 +39,7 @@ async function connect(path: string, token?: string) {
 
 const ALICE = "0x00000000000000000000000000000000000000f1";
 const BOB = "0x00000000000000000000000000000000000000f2";
+const DAVE = "0x00000000000000000000000000000000000000f4";
 
 describe("progress feeds", () => {
   beforeAll(async () => {
@@ -108,6 +110,57 @@ describe("progress feeds", () => {
     await replay.until((m) => m.type === "job.succeeded");
     expect(replay.received.some((m) => m.job_id === b.jobs[0]!.job_id)).toBe(false);
     replay.close();
+  });
+
+  it("spreads a tenant's sockets over FEED_SHARDS objects (3 here): each gets every event once, in feed_seq order, and ?since= replays on a shard", async () => {
+    await json(await call("PUT", "/tenants/feedd", { token: ADMIN, body: { name: "feedd" } }), 201);
+    await json(await call("PUT", `/tenants/feedd/members/${DAVE}`, { token: ADMIN, body: { role: "member" } }), 200);
+    const dave = devToken(DAVE);
+    await registerHls("fd1", 3, { token: dave, tenant: "feedd" });
+    const socks = [];
+    for (let i = 0; i < 6; i++) socks.push(await connect("/feed", dave));
+    for (const s of socks) await s.until((m) => m.type === "snapshot");
+    // In turn: two on the TenantFeed itself, two on each FeedShard.
+    const held = async () => [
+      await runInDurableObject(env.TENANT_FEED.getByName("feedd"), (_i, state) => state.getWebSockets().length),
+      ...(await Promise.all([1, 2].map((k) => runInDurableObject(env.FEED_SHARD.getByName(feedShardName("feedd", k)), (_i, state) => state.getWebSockets().length)))),
+    ];
+    expect(await held()).toEqual([2, 2, 2]);
+    const job = (await startJob("fd1", { jobs: [{ model: "feedm" }] }, dave)).jobs[0]!.job_id;
+    for (const s of socks) await s.until((m) => m.type === "job.succeeded" && m.job_id === job);
+    const seqsOf = (s: (typeof socks)[number]) => s.received.filter((m) => m.type !== "snapshot").map((m) => m.feed_seq!);
+    const first = seqsOf(socks[0]!);
+    expect(first.length).toBeGreaterThanOrEqual(6);
+    expect(first).toEqual([...new Set(first)].sort((x, y) => x - y));
+    for (const s of socks) expect(seqsOf(s)).toEqual(first);
+    for (const s of socks) s.close();
+    // Three more, one on each object again, each replaying what came after the second event.
+    const since = first[1]!;
+    const replays = [];
+    for (let i = 0; i < 3; i++) replays.push(await connect(`/feed?since=${since}`, dave));
+    for (const r of replays) {
+      await r.until((m) => m.type === "job.succeeded");
+      expect(r.received[0]).toMatchObject({ type: "snapshot", feed_seq: first.at(-1) });
+      expect(seqsOf(r)).toEqual(first.slice(2));
+      r.close();
+    }
+  });
+
+  it("a shard left without sockets stops getting events once no socket was placed on it lately; the TenantFeed remembers its shards across restarts", async () => {
+    const hub = env.TENANT_FEED.getByName("feedd");
+    const shardsOf = () => runInDurableObject(hub, (_i, state) => state.storage.sql.exec<{ k: number }>("SELECT k FROM shards ORDER BY k").toArray().map((r) => r.k));
+    expect(await shardsOf()).toEqual([1, 2]);
+    await expect.poll(async () => (await Promise.all([1, 2].map((k) => runInDurableObject(env.FEED_SHARD.getByName(feedShardName("feedd", k)), (_i, state) => state.getWebSockets().length)))).every((n) => n === 0), { timeout: 5_000 }).toBe(true);
+    // As if the last placement was long ago, and the hub started afresh (its shard list from storage).
+    await runInDurableObject(hub, (instance, state) => {
+      state.storage.sql.exec("UPDATE shards SET placed_at = 0");
+      (instance as unknown as { shards?: unknown }).shards = undefined;
+    });
+    const dave = devToken(DAVE);
+    await registerHls("fd2", 1, { token: dave, tenant: "feedd" });
+    const job = (await startJob("fd2", { jobs: [{ model: "feedm" }] }, dave)).jobs[0]!.job_id;
+    await waitFor("fd2", job, ["succeeded"], 20_000, dave);
+    await expect.poll(shardsOf, { timeout: 5_000 }).toEqual([]);
   });
 
   it("a caller in several tenants follows all of them on one socket, and resumes each with its own since", async () => {

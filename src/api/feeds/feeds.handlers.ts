@@ -5,6 +5,7 @@ import { principalOf } from "../../auth/middleware";
 import { isMember, isSystem } from "../../auth/principal";
 import { ApiError, badRequest, forbidden } from "../../errors";
 import { runnerFor } from "../../contract/runner";
+import { openTenantFeed } from "../../contract/feed";
 import { MODEL_PATTERN, QID_PATTERN } from "../shared.schemas";
 
 const FEED_PARAMS = new Set(["authorization", "since", "qid", "model", "tenant"]);
@@ -77,7 +78,7 @@ export async function tenantFeedHandler(c: Context<AppEnv>) {
     const since = sinceOf(params.get("since"), tenant, single);
     if (since !== null) url.searchParams.set("since", since);
     for (const key of ["qid", "model"]) if (params.get(key) !== null) url.searchParams.set(key, params.get(key)!);
-    return c.env.TENANT_FEED.getByName(tenant).fetch(new Request(url, { headers: { Upgrade: "websocket" } }));
+    return openTenantFeed(c.env, tenant, url);
   };
   if (single) return open(tenants[0]!);
   return relay(await Promise.all(tenants.map(open)));

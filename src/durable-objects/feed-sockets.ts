@@ -1,0 +1,87 @@
+import { FEED_SNAPSHOT_JOBS } from "../limits";
+import { db } from "../db/client";
+import { recentTenantJobs } from "../db/jobs";
+import { jobStatusView } from "../jobs/view";
+import type { FeedEvent } from "./feed-events";
+
+/**
+ * What a tenant feed's objects share (the TenantFeed and its FeedShards): the subscriber's
+ * filter as the socket's tag, the first message, and sending an event to the matching sockets.
+ */
+export interface FeedFilter {
+  qid?: string;
+  model?: string;
+}
+
+/** A stored event, as `?since=` replays it. */
+export interface FeedRow {
+  feed_seq: number;
+  qid: string;
+  model: string;
+  body: string;
+}
+
+export const filterMatches = (f: FeedFilter, e: Pick<FeedEvent, "qid" | "model">) => (!f.qid || f.qid === e.qid) && (!f.model || f.model === e.model);
+
+/** One tag per filter: "q:<qid>|m:<model>" with empty parts for what is not filtered. */
+const filterTag = (qid?: string, model?: string) => `q:${qid ?? ""}|m:${model ?? ""}`;
+
+/** A subscriber's request, as the Worker forwards it (it checked who they are and the tenant). */
+export function feedRequest(request: Request): { tenant: string; filter: FeedFilter; since: number | null } | null {
+  if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return null;
+  const url = new URL(request.url);
+  const qid = url.searchParams.get("qid");
+  const model = url.searchParams.get("model");
+  const since = url.searchParams.get("since");
+  return { tenant: url.searchParams.get("tenant")!, filter: { ...(qid ? { qid } : {}), ...(model ? { model } : {}) }, since: since === null ? null : Number(since) };
+}
+
+/**
+ * Accepts a subscriber with the Hibernation API (tagged with its filter, so publishing asks the
+ * runtime for exactly the matching sockets), sends the snapshot and then what it missed.
+ * `history` answers with the feed's newest feed_seq and the stored events after `since`.
+ */
+export async function acceptSubscriber(
+  ctx: DurableObjectState,
+  env: Env,
+  sub: { tenant: string; filter: FeedFilter; since: number | null },
+  history: (since: number | null) => Promise<{ last: number; rows: FeedRow[] }>,
+): Promise<Response> {
+  const pair = new WebSocketPair();
+  const [client, server] = [pair[0], pair[1]];
+  ctx.acceptWebSocket(server, [filterTag(sub.filter.qid, sub.filter.model)]);
+  const [{ jobs, more }, { last, rows }] = await Promise.all([snapshot(env, sub.tenant, sub.filter), history(sub.since)]);
+  server.send(JSON.stringify({ type: "snapshot", tenant: sub.tenant, feed_seq: last, jobs, more }));
+  for (const row of rows) if (filterMatches(sub.filter, row)) server.send(row.body);
+  return new Response(null, { status: 101, webSocket: client });
+}
+
+/** Sends an event's body to every socket of this object whose filter matches it; how many sockets the object holds. */
+export function sendToSubscribers(ctx: DurableObjectState, body: string, qid: string, model: string): number {
+  for (const tag of [filterTag(), filterTag(qid), filterTag(undefined, model), filterTag(qid, model)]) {
+    for (const ws of ctx.getWebSockets(tag)) {
+      try {
+        ws.send(body);
+      } catch {
+        // A socket that is closing; the runtime drops it.
+      }
+    }
+  }
+  return ctx.getWebSockets().length;
+}
+
+/** Clients only listen; "ping" is answered by the runtime. Anything else gets a short note. */
+export function answerClientMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+  if (message !== "ping") ws.send(JSON.stringify({ type: "error", message: "This feed only sends; use ping to keep it alive" }));
+}
+
+/**
+ * The tenant's jobs a subscriber sees first: the newest FEED_SNAPSHOT_JOBS of those active or
+ * ended in the last hour (`more` says there are others: /job-status pages through them). Bounded,
+ * so one tenant's many jobs cannot make a snapshot too large to send.
+ */
+async function snapshot(env: Env, tenant: string, f: FeedFilter): Promise<{ jobs: ReturnType<typeof jobStatusView>[]; more: boolean }> {
+  const now = Date.now();
+  const results = await recentTenantJobs(db(env), tenant, now - 3_600_000, f, FEED_SNAPSHOT_JOBS + 1);
+  return { jobs: results.slice(0, FEED_SNAPSHOT_JOBS).map((r) => jobStatusView(r, now)), more: results.length > FEED_SNAPSHOT_JOBS };
+}
