@@ -8,6 +8,8 @@ import WebSocket from "ws";
  */
 interface Opts {
   baseUrl: string;
+  /** Tells this run's content from another's with the same number of sockets. */
+  label: string;
   providerUrl: string;
   call: (method: string, path: string, body?: unknown) => Promise<Response>;
   register: (qid: string, parts: number) => Promise<void>;
@@ -23,7 +25,7 @@ export interface FeedFigure {
 }
 
 export async function feedLatency(o: Opts, sockets: number, parts = 15): Promise<FeedFigure> {
-  const qid = `feedbench${sockets}`;
+  const qid = `feedbench${o.label}${sockets}`;
   await o.register(qid, parts);
   const url = `${o.baseUrl.replace(/^http/, "ws")}/feed?qid=${qid}`;
   // Per socket, when each value of tagged_parts first arrived.
@@ -34,7 +36,10 @@ export async function feedLatency(o: Opts, sockets: number, parts = 15): Promise
   for (let i = 0; i < sockets; i += 50) {
     await Promise.all(
       Array.from({ length: Math.min(50, sockets - i) }, () => new Promise<void>((resolve, reject) => {
-        const ws = new WebSocket(url);
+        // Without permessage-deflate, as a deployment answers (wrangler.toml: no_web_socket_compression).
+        // Locally miniflare's own entry worker negotiates it whatever the Worker's flags, and
+        // deflating each event once per socket was most of what 1000 sockets cost.
+        const ws = new WebSocket(url, { perMessageDeflate: false });
         open.push(ws);
         const mine = new Map<number, number>();
         arrivals.push(mine);

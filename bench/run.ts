@@ -151,14 +151,25 @@ try {
   if (want("f")) {
     // Feed latency with 1, 100 and 1000 subscribed sockets.
     await b.call("PUT", "/models/feedbench", { description: "feed bench model", type: "video", provider: { kind: "http", name: "feedbench", url: provider.url, concurrency: 1 }, default_params: { latency_ms: 200 } }, { authorization: `Bearer ${ADMIN}` });
-    const feeds: FeedFigure[] = [];
-    for (const n of [1, 100, 1000]) feeds.push(await feedLatency({ baseUrl: service.url, providerUrl: provider.url, call: b.call, register: (q, p) => registerContent(b, q, p) }, n));
-    for (const f of feeds) {
-      fig(`f_feed_${f.sockets}_median_ms`, f.median);
-      fig(`f_feed_${f.sockets}_p99_ms`, f.p99);
+    // At the runtime's own address (what a deployment has), and through wrangler's dev proxy for comparison.
+    const routes: Array<[string, string, number[]]> = [
+      ["runtime", service.runtimeUrl ?? service.url, [1, 100, 1000]],
+      ["proxy", service.url, [1, 1000]],
+    ];
+    const lines: string[] = [];
+    for (const [route, base, counts] of routes) {
+      const feeds: FeedFigure[] = [];
+      for (const n of counts) feeds.push(await feedLatency({ baseUrl: base, label: route, providerUrl: provider.url, call: b.call, register: (q, p) => registerContent(b, q, p) }, n));
+      for (const f of feeds) {
+        const key = route === "runtime" ? `f_feed_${f.sockets}` : `f_feed_proxy_${f.sockets}`;
+        fig(`${key}_median_ms`, f.median);
+        fig(`${key}_p99_ms`, f.p99);
+      }
+      lines.push(route === "runtime" ? "    at the runtime's address:" : "    through wrangler's dev proxy (for comparison; no deployment has it):");
+      lines.push(...feeds.map((f) => `    ${String(f.sockets).padStart(4)} socket(s): median ${ms(f.median)}, p99 ${ms(f.p99)} over ${f.samples} events; median ${(f.median / feeds[0]!.median).toFixed(2)}x the single socket's${route === "runtime" ? " (target <= 2)" : ""}`));
     }
     report.push(`(f) part done at the provider -> job.progress at each subscribed socket of the tenant feed (provider 200 ms, one part at a time)
-${feeds.map((f) => `    ${String(f.sockets).padStart(4)} socket(s): median ${ms(f.median)}, p99 ${ms(f.p99)} over ${f.samples} events; median ${(f.median / feeds[0]!.median).toFixed(2)}x the single socket's (target <= 2)`).join("\n")}`);
+${lines.join("\n")}`);
   }
   if (want("e")) {
     await b.call("PUT", "/models/livebench", { description: "live bench model", type: "video", provider: { kind: "http", name: "livebench", url: provider.url, concurrency: 256 }, default_params: { latency_ms: LIVE_LATENCY_MS } }, { authorization: `Bearer ${ADMIN}` });
