@@ -37,6 +37,8 @@ async function connect(path: string, token?: string) {
   };
 }
 
+type Feed = Awaited<ReturnType<typeof connect>>;
+
 const ALICE = "0x00000000000000000000000000000000000000f1";
 const BOB = "0x00000000000000000000000000000000000000f2";
 const DAVE = "0x00000000000000000000000000000000000000f4";
@@ -117,7 +119,7 @@ describe("progress feeds", () => {
     await json(await call("PUT", `/tenants/feedd/members/${DAVE}`, { token: ADMIN, body: { role: "member" } }), 200);
     const dave = devToken(DAVE);
     await registerHls("fd1", 3, { token: dave, tenant: "feedd" });
-    const socks = [];
+    const socks: Feed[] = [];
     for (let i = 0; i < 6; i++) socks.push(await connect("/feed", dave));
     for (const s of socks) await s.until((m) => m.type === "snapshot");
     // In turn: two on the TenantFeed itself, two on each FeedShard.
@@ -128,7 +130,7 @@ describe("progress feeds", () => {
     expect(await held()).toEqual([2, 2, 2]);
     const job = (await startJob("fd1", { jobs: [{ model: "feedm" }] }, dave)).jobs[0]!.job_id;
     for (const s of socks) await s.until((m) => m.type === "job.succeeded" && m.job_id === job);
-    const seqsOf = (s: (typeof socks)[number]) => s.received.filter((m) => m.type !== "snapshot").map((m) => m.feed_seq!);
+    const seqsOf = (s: Feed) => s.received.filter((m) => m.type !== "snapshot").map((m) => m.feed_seq!);
     const first = seqsOf(socks[0]!);
     expect(first.length).toBeGreaterThanOrEqual(6);
     expect(first).toEqual([...new Set(first)].sort((x, y) => x - y));
@@ -136,7 +138,7 @@ describe("progress feeds", () => {
     for (const s of socks) s.close();
     // Three more, one on each object again, each replaying what came after the second event.
     const since = first[1]!;
-    const replays = [];
+    const replays: Feed[] = [];
     for (let i = 0; i < 3; i++) replays.push(await connect(`/feed?since=${since}`, dave));
     for (const r of replays) {
       await r.until((m) => m.type === "job.succeeded");
