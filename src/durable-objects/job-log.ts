@@ -34,6 +34,11 @@ const toEvent = (r: LogRow): JobLogEvent => ({
 /** The current job's event log in the runner's storage, bounded to `cap` entries. */
 export class JobLog {
   private readonly sql: SqlStorage;
+  /**
+   * The newest entry's seq, read from storage once per object life: every part adds entries,
+   * and each statement costs the runner's thread.
+   */
+  private lastSeq: number | undefined;
 
   constructor(storage: DurableObjectStorage, private readonly cap = JOB_LOG_CAP) {
     migrateStore(storage, "job_log", JOB_LOG_MIGRATIONS);
@@ -44,12 +49,6 @@ export class JobLog {
     this.sql.exec("DELETE FROM job_log");
     this.lastSeq = 0;
   }
-
-  /**
-   * The newest entry's seq, read from storage once per object life: every part adds entries,
-   * and each statement costs the runner's thread.
-   */
-  private lastSeq: number | undefined;
 
   add(at: number, level: LogLevel, message: string, about: { part?: string; attempt?: number; provider?: string } = {}): void {
     this.lastSeq ??= this.sql.exec<{ s: number | null }>("SELECT MAX(seq) AS s FROM job_log").one().s ?? 0;
