@@ -3,6 +3,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { runnerName } from "../../src/contract/runner";
 import type { TagRunner } from "../../src/durable-objects/tag-runner";
+import type { JobInit } from "../../src/contract/job";
+import { handlePart } from "../../src/pipeline/part";
 import { call, json, providerCalls, registerHls, registerModel, startJob, waitFor } from "./helpers";
 
 /*
@@ -40,6 +42,39 @@ describe("the pull loop", () => {
     const done = await waitFor("handoff-c", jobId, ["succeeded", "failed"], 15_000);
     expect(done.status).toBe("succeeded");
     expect((await providerCalls("handoff")).filter((c) => c.media.start_ms === 4000)).toHaveLength(1);
+  });
+
+  it("a part handed over just before a stop runs once and counts, as a part in flight at the stop does; nothing more is handed and the job stays cancelled", async () => {
+    await registerModel("handstop", { provider: { kind: "http", url: env.TEST_PROVIDER_URL, name: "test-handstop", concurrency: 1 } });
+    await registerHls("handstop-c", 3);
+    const { jobs } = await startJob("handstop-c", { jobs: [{ model: "handstop", model_params: { latency_ms: 1500 } }] });
+    const jobId = jobs[0]!.job_id;
+    const stub = env.TAG_RUNNER.getByName(runnerName("handstop-c", "handstop"));
+    await expect.poll(async () => (await stub.parts()).map((p) => p.state), { timeout: 5000 }).toEqual(["inflight", "pending", "pending"]);
+    const [first, second] = (await stub.parts()).map((p) => p.id);
+    const handed = await stub.partDone(jobId, first!, { ok: true, tags: 0 }, true);
+    expect(handed).toMatchObject({ part: { id: second } });
+
+    // The stop lands between the handover and the consumer running the part.
+    const t0 = Date.now();
+    await json(await call("POST", "/handstop-c/stop/handstop"), 200);
+    await waitFor("handstop-c", jobId, ["cancelled"], 1000);
+    expect(Date.now() - t0).toBeLessThan(1500);
+    expect((await stub.parts()).map((p) => p.state)).toEqual(["done", "stopping", "cancelled"]);
+
+    // The consumer runs what it was handed, with the job's parameters that came with it.
+    const init = await runInDurableObject(stub, (runner: TagRunner) => (runner as unknown as { store: { job(): { init: JobInit } } }).store.job()!.init);
+    const outcome = await handlePart(env, handed!, true, init);
+    expect(outcome).toMatchObject({ kind: "ack", next: null });
+    expect((await stub.parts()).map((p) => p.state)).toEqual(["done", "done", "cancelled"]);
+    expect((await providerCalls("handstop")).filter((c) => c.media.start_ms === 4000)).toHaveLength(1);
+    expect((await providerCalls("handstop")).filter((c) => c.media.start_ms === 8000)).toHaveLength(0);
+    // A handed part is run once, in the reply's invocation; it comes again only as the queue
+    // would bring it (its deadline passed): then it must claim, and a part done is not run twice.
+    expect(await handlePart(env, handed!, true)).toEqual({ kind: "ack" });
+    expect((await providerCalls("handstop")).filter((c) => c.media.start_ms === 4000)).toHaveLength(1);
+    const after = await json<{ jobs: Array<{ job_id: string; status: string }> }>(await call("GET", "/handstop-c/job-status"), 200);
+    expect(after.jobs.find((j) => j.job_id === jobId)?.status).toBe("cancelled");
   });
 
   it("keeps half as many parts again in flight as the provider has slots, waiting in its line, never more at the provider than its slots", async () => {
