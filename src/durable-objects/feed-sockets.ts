@@ -70,7 +70,7 @@ export function sendToSubscribers(ctx: DurableObjectState, body: string, qid: st
   return ctx.getWebSockets().length;
 }
 
-/** Clients only listen; "ping" is answered by the runtime. Anything else gets a short note. */
+/** Clients only listen; "ping" is answered by the runtime. Other messages get a short note. */
 export function answerClientMessage(ws: WebSocket, message: string | ArrayBuffer): void {
   if (message !== "ping") ws.send(JSON.stringify({ type: "error", message: "This feed only sends; use ping to keep it alive" }));
 }

@@ -66,7 +66,8 @@ export class TenantFeed extends DurableObject<Env> {
 
   /** A FeedShard accepted a socket: it gets events (again), and the feed's position and history. */
   async join(tenant: string, k: number, since: number | null): Promise<{ last: number; rows: FeedRow[] }> {
-    this.markShard(tenant, k);
+    // Shard 0 is this object: a FeedShard always has a number from 1 up.
+    if (Number.isInteger(k) && k >= 1) this.markShard(tenant, k);
     return this.history(since);
   }
 
@@ -89,11 +90,6 @@ export class TenantFeed extends DurableObject<Env> {
         .catch((e: unknown) => console.error(`feed of ${event.tenant}: shard ${k} missed event ${seq}`, e));
     }
     sendToSubscribers(this.ctx, body, event.qid, event.model);
-  }
-
-  /** Subscribers on this object, not its shards (diagnostics). */
-  async subscribers(): Promise<number> {
-    return this.ctx.getWebSockets().length;
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {

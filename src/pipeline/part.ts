@@ -65,7 +65,7 @@ export async function handlePart(env: Env, m: PartMessage, takeNext = false, han
   const timings = { fetch_ms: Date.now() - fetchStarted };
   const tagStarted = Date.now();
   // "Downloaded" is reported while the provider works, if it works long enough for a person to
-  // see it; a quicker answer's report says it anyway (one runner round trip less per part).
+  // see it; a quicker answer's report says it all the same (one runner round trip less per part).
   const fetched = reportLater(() => runner.partFetched(m.job_id, part.id), FETCHED_REPORT_AFTER_MS);
 
   let result;
