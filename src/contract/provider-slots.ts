@@ -20,6 +20,15 @@ export interface ProviderHealth {
 /** A slot at the provider, or why not. */
 export type Acquired = { granted: true } | { granted: false; reason: "down" | "busy"; retry_at: number | null };
 
+/**
+ * One slot operation of a group (ProviderState.apply): what acquire (without waiting), finish
+ * and release do, for several parts in one round trip.
+ */
+export type SlotOp =
+  | { op: "acquire"; lease: string; limit: number; leaseMs: number; cooldownMs: number; lastResort: boolean; rank: number; use: SlotUse }
+  | { op: "finish"; lease: string; outcome: CallOutcome; cooldownMs: number }
+  | { op: "release"; lease: string };
+
 /** How one call went, for the circuit breaker and the health figures. */
 export interface CallOutcome {
   ok: boolean;

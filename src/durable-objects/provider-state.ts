@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { migrateStore, type StorageMigration } from "./storage-schema";
-import { type Acquired, type CallOutcome, type ModelLoad, type ProviderHealth, QUEUE_WINDOW_MINUTES, type SlotUse } from "../contract/provider-slots";
+import { type Acquired, type CallOutcome, type ModelLoad, type ProviderHealth, QUEUE_WINDOW_MINUTES, type SlotOp, type SlotUse } from "../contract/provider-slots";
 
 /** Consecutive failures that open the circuit, and how long it stays open before a trial call. */
 const TRIP_AFTER = 3;
@@ -68,21 +68,8 @@ export class ProviderState extends DurableObject<Env> {
   async acquire(lease: string, limit: number, leaseMs: number, waitMs: number, cooldownMs = DEFAULT_COOLDOWN_MS, lastResort = false, rank = 1, use?: SlotUse): Promise<Acquired> {
     const now = Date.now();
     this.expireLeases(now);
-    if (this.ctx.storage.sql.exec("SELECT 1 FROM leases WHERE id = ?", lease).toArray().length > 0) return { granted: true };
-    const b = this.breaker();
-    if (!lastResort && b.open_until > now) return { granted: false, reason: "down", retry_at: b.open_until };
-    if (!lastResort && b.consecutive >= TRIP_AFTER) {
-      // Cool-down over: one trial call at a time decides whether the provider is back.
-      if (b.trial && this.leaseExists(b.trial)) return { granted: false, reason: "down", retry_at: now + cooldownMs };
-      this.ctx.storage.sql.exec("UPDATE breaker SET trial = ? WHERE k = 1", lease);
-      this.grant(lease, leaseMs, now, use);
-      return { granted: true };
-    }
-    if (this.inFlight() < limit) {
-      this.grant(lease, leaseMs, now, use);
-      return { granted: true };
-    }
-    if (waitMs <= 0) return { granted: false, reason: "busy", retry_at: null };
+    const got = this.tryAcquire(lease, limit, leaseMs, cooldownMs, lastResort, use, now);
+    if (got.granted || got.reason === "down" || waitMs <= 0) return got;
     return new Promise<Acquired>((resolve) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w.lease !== lease);
@@ -96,13 +83,29 @@ export class ProviderState extends DurableObject<Env> {
   /** Frees the slot and records how the call went; the next waiter gets the slot at once. */
   async finish(lease: string, outcome: CallOutcome, cooldownMs = DEFAULT_COOLDOWN_MS): Promise<void> {
     const now = Date.now();
-    const held = this.ctx.storage.sql.exec("DELETE FROM leases WHERE id = ?", lease).rowsWritten > 0;
-    if (held) {
-      this.record(outcome, now, lease, cooldownMs);
-      // A failure that says nothing of the provider ends the call without a verdict.
-      this.endCall(lease, now, outcome.counts ? outcome.ok : null);
+    this.finishNow(lease, outcome, cooldownMs, now);
+    this.handOver(now);
+  }
+
+  /**
+   * Several parts' slot operations in one round trip (the consumer groups them, group-commit.ts),
+   * answered in order: an acquire's answer, null for the others. Slots freed here go first, to
+   * the parts already waiting and then to this group's acquires; an acquire never waits here
+   * (a part that must wait asks acquire() itself).
+   */
+  async apply(ops: SlotOp[]): Promise<Array<Acquired | null>> {
+    const now = Date.now();
+    this.expireLeases(now);
+    for (const o of ops) {
+      if (o.op === "finish") this.finishNow(o.lease, o.outcome, o.cooldownMs, now);
+      else if (o.op === "release") this.releaseNow(o.lease, now);
     }
     this.handOver(now);
+    const answers: Array<Acquired | null> = ops.map(() => null);
+    // Free slots go to the group's higher priorities first, then in order of arrival.
+    const acquires = ops.flatMap((o, i) => (o.op === "acquire" ? [{ o, i }] : [])).sort((a, b) => b.o.rank - a.o.rank || a.i - b.i);
+    for (const { o, i } of acquires) answers[i] = this.tryAcquire(o.lease, o.limit, o.leaseMs, o.cooldownMs, o.lastResort, o.use, now);
+    return answers;
   }
 
   /** Keeps a slot longer: the provider accepted the part and works on it until its callback. */
@@ -113,8 +116,7 @@ export class ProviderState extends DurableObject<Env> {
   /** Frees the slot without a verdict (the part was stopped, or the work was handed to a callback). */
   async release(lease: string): Promise<void> {
     const now = Date.now();
-    this.ctx.storage.sql.exec("DELETE FROM leases WHERE id = ?", lease);
-    this.endCall(lease, now, null);
+    this.releaseNow(lease, now);
     this.handOver(now);
   }
 
@@ -206,6 +208,38 @@ export class ProviderState extends DurableObject<Env> {
       now,
       (outcome.error ?? "failed").slice(0, 500),
     );
+  }
+
+  /** A slot now, or why not (busy: all taken); leases already expired are gone. */
+  private tryAcquire(lease: string, limit: number, leaseMs: number, cooldownMs: number, lastResort: boolean, use: SlotUse | undefined, now: number): Acquired {
+    if (this.leaseExists(lease)) return { granted: true };
+    const b = this.breaker();
+    if (!lastResort && b.open_until > now) return { granted: false, reason: "down", retry_at: b.open_until };
+    if (!lastResort && b.consecutive >= TRIP_AFTER) {
+      // Cool-down over: one trial call at a time decides whether the provider is back.
+      if (b.trial && this.leaseExists(b.trial)) return { granted: false, reason: "down", retry_at: now + cooldownMs };
+      this.ctx.storage.sql.exec("UPDATE breaker SET trial = ? WHERE k = 1", lease);
+      this.grant(lease, leaseMs, now, use);
+      return { granted: true };
+    }
+    if (this.inFlight() < limit) {
+      this.grant(lease, leaseMs, now, use);
+      return { granted: true };
+    }
+    return { granted: false, reason: "busy", retry_at: null };
+  }
+
+  private finishNow(lease: string, outcome: CallOutcome, cooldownMs: number, now: number) {
+    const held = this.ctx.storage.sql.exec("DELETE FROM leases WHERE id = ?", lease).rowsWritten > 0;
+    if (!held) return;
+    this.record(outcome, now, lease, cooldownMs);
+    // A failure that says nothing of the provider ends the call without a verdict.
+    this.endCall(lease, now, outcome.counts ? outcome.ok : null);
+  }
+
+  private releaseNow(lease: string, now: number) {
+    this.ctx.storage.sql.exec("DELETE FROM leases WHERE id = ?", lease);
+    this.endCall(lease, now, null);
   }
 
   private handOver(now: number) {

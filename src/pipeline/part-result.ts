@@ -4,14 +4,15 @@ import type { RunnerStub } from "../contract/runner";
 import type { JobInit, PartTimings } from "../contract/job";
 import type { ProviderTag } from "../providers/types";
 import { alignTag } from "../tagstore/align";
-import { markDownloaded, writePartTags } from "../tagstore/write";
+import { markDownloaded } from "../tagstore/write";
+import type { PartIo } from "./part-io";
 
 /**
- * Stores a part's tags in content time (idempotently) and reports the part done. `takeNext`: the
+ * Stores a part's tags in content time (idempotently, through `io`) and reports the part done. `takeNext`: the
  * caller runs the job's next part itself; `next` is that part (null: none, or it was queued).
  */
 export async function storePartTags(
-  env: Env,
+  io: Pick<PartIo, "writeTags">,
   runner: RunnerStub,
   init: JobInit,
   part: PartRef,
@@ -21,7 +22,7 @@ export async function storePartTags(
 ): Promise<{ tags: number; next: PartMessage | null }> {
   const fps = typeof init.params.run_config.fps === "number" ? init.params.run_config.fps : undefined;
   const aligned = tags.map((t) => alignTag(t, part, init.tracks[0]!.name, fps));
-  await writePartTags(env, init, part, aligned);
+  await io.writeTags(init, part, aligned);
   const span: [number, number] | undefined = aligned.length > 0 ? [Math.min(...aligned.map((t) => t.start_time)), Math.max(...aligned.map((t) => t.end_time))] : undefined;
   const next = await runner.partDone(init.job_id, part.id, { ok: true, tags: aligned.length, ...(span ? { span } : {}), ...timings }, takeNext);
   return { tags: aligned.length, next };

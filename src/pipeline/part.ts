@@ -10,6 +10,7 @@ import type { Outcome } from "./outcome";
 import { preparePartMedia } from "./part-media";
 import { reportTagFailure, storePartTags } from "./part-result";
 import { callProviders, prefetchSlot } from "./provider-chain";
+import { directIo, type PartIo } from "./part-io";
 import { providerId } from "../providers/identity";
 
 
@@ -43,16 +44,17 @@ function reportLater(report: () => Promise<void>, afterMs: number): { settled(re
  * `takeNext`: ask the runner for the job's next part to run here at once (Outcome.next).
  * `handedInit`: the part was just handed over in the runner's reply, in flight for this job, so
  * it needs no claim (one round trip less per part; a stop meanwhile counts it as a part that was
- * in flight at the stop, as it was).
+ * in flight at the stop, as it was). `io`: the slot and tag round trips, grouped with the other
+ * parts of the consumer's invocation (part-io.ts).
  */
-export async function handlePart(env: Env, m: PartMessage, takeNext = false, handedInit?: JobInit): Promise<Outcome> {
+export async function handlePart(env: Env, m: PartMessage, takeNext = false, handedInit?: JobInit, io: PartIo = directIo(env)): Promise<Outcome> {
   const runner = runnerByName(env, m.runner);
   const init = handedInit ?? (await runner.claim(m.job_id, m.part.id));
   if (!init) return { kind: "ack" }; // stopped, finished, or a duplicate of a part already done
   const part = m.part;
   const handed = (next: PartMessage | null): Outcome => ({ kind: "ack", next: next ? { message: next, init } : null });
 
-  const slot = prefetchSlot(env, init, part.id, m.attempt, m.queued_at);
+  const slot = prefetchSlot(io, init, part.id, m.attempt, m.queued_at);
   const fetchStarted = Date.now();
   let prepared;
   try {
@@ -70,7 +72,7 @@ export async function handlePart(env: Env, m: PartMessage, takeNext = false, han
 
   let result;
   try {
-    result = await callProviders(env, init, part.id, m.attempt, async (provider) => {
+    result = await callProviders(env, io, init, part.id, m.attempt, async (provider) => {
       if (provider.kind === "workers-ai") {
         if (!prepared.bytes) throw new ProviderError("Workers AI models read media from R2; this part's source is remote", false);
         return callWorkersAi(env, provider, init, part, prepared.bytes);
@@ -101,6 +103,6 @@ export async function handlePart(env: Env, m: PartMessage, takeNext = false, han
     await runner.partAccepted(m.job_id, part.id, m.attempt, waitS * 1000);
     return { kind: "ack" };
   }
-  const [stored] = await Promise.all([storePartTags(env, runner, init, part, reply.tags, { ...timings, tag_ms: Date.now() - tagStarted, provider: providerId(provider) }, takeNext), settled]);
+  const [stored] = await Promise.all([storePartTags(io, runner, init, part, reply.tags, { ...timings, tag_ms: Date.now() - tagStarted, provider: providerId(provider) }, takeNext), settled]);
   return handed(stored.next);
 }

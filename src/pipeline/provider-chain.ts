@@ -3,6 +3,7 @@ import type { JobInit } from "../contract/job";
 import { priorityRank } from "../contract/priority";
 import { providerId } from "../providers/identity";
 import type { ProviderConfig } from "../contract/provider-config";
+import type { PartIo } from "./part-io";
 import { DEFAULT_CALLBACK_TIMEOUT_S, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_S, ProviderError, type ProviderReply, SLOT_WAIT_MS } from "../providers/types";
 
 /** Slack on a lease over the call's own timeout, so a slow answer does not lose its slot. */
@@ -18,11 +19,11 @@ export const leaseOf = (jobId: string, partId: string, attempt: number) => `${jo
 export const providerState = (env: Env, p: ProviderConfig | string) => env.PROVIDER_STATE.getByName(typeof p === "string" ? p : providerId(p));
 const cooldownMs = (p: ProviderConfig) => (p.cooldown_s ?? 30) * 1000;
 
-function acquireSlot(env: Env, p: ProviderConfig, lease: string, last: boolean, rank: number, use: SlotUse): Promise<Acquired> {
+function acquireSlot(io: PartIo, p: ProviderConfig, lease: string, last: boolean, rank: number, use: SlotUse): Promise<Acquired> {
   const leaseMs = (p.timeout_s ?? DEFAULT_TIMEOUT_S) * 1000 + LEASE_SLACK_MS;
   // The last provider is the last resort: the circuit breaker only skips a provider in favour
   // of another, and only there does a busy provider make the part wait for a slot.
-  return providerState(env, p).acquire(lease, p.concurrency ?? DEFAULT_CONCURRENCY, leaseMs, last ? SLOT_WAIT_MS : 0, cooldownMs(p), last, rank, use);
+  return io.acquire(p, { op: "acquire", lease, limit: p.concurrency ?? DEFAULT_CONCURRENCY, leaseMs, waitMs: last ? SLOT_WAIT_MS : 0, cooldownMs: cooldownMs(p), lastResort: last, rank, use });
 }
 
 /** Whose part a slot is for; `queuedAt`: when the runner sent it (older messages carry none). */
@@ -33,16 +34,16 @@ const slotUse = (init: JobInit, queuedAt: number | undefined): SlotUse => ({ ten
  * preparation; callProviders() takes the answer. release() gives the slot back if the part
  * never gets to the provider.
  */
-export function prefetchSlot(env: Env, init: JobInit, partId: string, attempt: number, queuedAt?: number) {
+export function prefetchSlot(io: PartIo, init: JobInit, partId: string, attempt: number, queuedAt?: number) {
   const p = init.providers[0]!;
   const lease = leaseOf(init.job_id, partId, attempt);
-  const slot = acquireSlot(env, p, lease, init.providers.length === 1, priorityRank(init.priority), slotUse(init, queuedAt));
+  const slot = acquireSlot(io, p, lease, init.providers.length === 1, priorityRank(init.priority), slotUse(init, queuedAt));
   // A failed RPC surfaces where the slot is awaited; this keeps it from being unhandled meanwhile.
   slot.catch(() => undefined);
   return {
     slot,
     async release() {
-      if ((await slot.catch(() => null))?.granted) await providerState(env, p).release(lease);
+      if ((await slot.catch(() => null))?.granted) await io.release(p, lease);
     },
   };
 }
@@ -55,6 +56,7 @@ export function prefetchSlot(env: Env, init: JobInit, partId: string, attempt: n
  */
 export async function callProviders(
   env: Env,
+  io: PartIo,
   init: JobInit,
   partId: string,
   attempt: number,
@@ -67,9 +69,8 @@ export async function callProviders(
   let busy = false;
   const down: string[] = [];
   for (const [i, p] of init.providers.entries()) {
-    const state = providerState(env, p);
     const last = i === init.providers.length - 1;
-    const got = i === 0 && firstSlot ? await firstSlot : await acquireSlot(env, p, lease, last, priorityRank(init.priority), slotUse(init, queuedAt));
+    const got = i === 0 && firstSlot ? await firstSlot : await acquireSlot(io, p, lease, last, priorityRank(init.priority), slotUse(init, queuedAt));
     if (!got.granted) {
       if (got.reason === "down") down.push(providerId(p));
       else busy = true;
@@ -80,10 +81,10 @@ export async function callProviders(
       reply = await call(p);
     } catch (e) {
       if (!(e instanceof ProviderError)) {
-        await state.release(lease);
+        await io.release(p, lease);
         throw e;
       }
-      await state.finish(lease, { ok: false, counts: e.transient, error: e.message }, cooldownMs(p));
+      await io.finish(p, lease, { ok: false, counts: e.transient, error: e.message }, cooldownMs(p));
       if (!e.transient) throw e;
       lastError = e;
       continue;
@@ -92,8 +93,8 @@ export async function callProviders(
     // written); an accepted part keeps its slot until its callback.
     const settled =
       reply.kind === "accepted"
-        ? state.extend(lease, (p.kind === "http" ? (p.callback_timeout_s ?? DEFAULT_CALLBACK_TIMEOUT_S) : 0) * 1000 + LEASE_SLACK_MS)
-        : state.finish(lease, { ok: true, counts: true }, cooldownMs(p));
+        ? providerState(env, p).extend(lease, (p.kind === "http" ? (p.callback_timeout_s ?? DEFAULT_CALLBACK_TIMEOUT_S) : 0) * 1000 + LEASE_SLACK_MS)
+        : io.finish(p, lease, { ok: true, counts: true }, cooldownMs(p));
     return { kind: "reply", reply, provider: p, lease, settled };
   }
   if (lastError) throw lastError;

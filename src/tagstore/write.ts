@@ -45,24 +45,25 @@ export async function createBatches(env: Env, init: JobInit, parts: PartRef[], n
 }
 
 /**
- * Stores one part's tags and marks the part uploaded in the job's reports, in one transaction.
- * The part's earlier tags in these batches are replaced as a set, so a repeat changes nothing.
+ * What stores one part's tags and marks the part uploaded in the job's reports; run together as
+ * one transaction (a D1 batch). The part's earlier tags in these batches are replaced as a set,
+ * so a repeat changes nothing.
  */
-export async function writePartTags(env: Env, init: JobInit, part: PartRef, tags: AlignedTag[]): Promise<void> {
+export function partTagStatements(db: D1Database, init: JobInit, part: PartRef, tags: AlignedTag[]): D1PreparedStatement[] {
   const known = new Set(init.tracks.map((t) => t.name));
   const primary = init.tracks[0]!.name;
   const batchIds = init.tracks.map((t) => batchIdOf(init.job_id, t.name));
   const inList = batchIds.map(() => "?").join(", ");
   const tenant = targetTenantOf(init);
   const stmts: D1PreparedStatement[] = [
-    env.DB.prepare(`DELETE FROM tags WHERE batch_id IN (${inList}) AND source = ?`).bind(...batchIds, part.id),
+    db.prepare(`DELETE FROM tags WHERE batch_id IN (${inList}) AND source = ?`).bind(...batchIds, part.id),
   ];
   if (init.params.replace) {
     // One current result per (content, track, model): the model's earlier tags on this part's
     // time (or, for an image, from this part) leave the read paths and stay in their batches.
     const end = part.start_ms + part.duration_ms;
     stmts.push(
-      env.DB.prepare(
+      db.prepare(
         `UPDATE tags SET superseded_by = ? WHERE tenant_id = ? AND qid = ? AND model = ? AND job_id != ? AND superseded_by IS NULL
            AND (source = ? OR (? > 0 AND start_time < ? AND (end_time > ? OR start_time >= ?)))`,
       ).bind(init.job_id, tenant, init.target_qid, init.model, init.job_id, part.id, part.duration_ms, end, part.start_ms, part.start_ms),
@@ -80,7 +81,7 @@ export async function writePartTags(env: Env, init: JobInit, part: PartRef, tags
   });
   for (const group of chunk(rows, rowsPerStatement(13))) {
     stmts.push(
-      env.DB.prepare(
+      db.prepare(
         `INSERT INTO tags (id, batch_id, tenant_id, qid, track, job_id, model, source, start_time, end_time, text, frame_info, additional_info) VALUES ${group
           .map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
           .join(", ")}`,
@@ -88,9 +89,9 @@ export async function writePartTags(env: Env, init: JobInit, part: PartRef, tags
     );
   }
   stmts.push(
-    env.DB.prepare(`UPDATE report_parts SET downloaded = 1, tagged = 1, uploaded = 1 WHERE batch_id IN (${inList}) AND part_id = ?`).bind(...batchIds, part.id),
+    db.prepare(`UPDATE report_parts SET downloaded = 1, tagged = 1, uploaded = 1 WHERE batch_id IN (${inList}) AND part_id = ?`).bind(...batchIds, part.id),
   );
-  await env.DB.batch(stmts);
+  return stmts;
 }
 
 /** Records that a part's media was fetched (the report's downloaded_sources). */

@@ -114,3 +114,46 @@ describe("ProviderState: queue figures per tenant and model", () => {
     expect(await p.queueLoad(null)).toEqual([expect.objectContaining({ tenant: "t1", model: "m2", in_flight: 0, started: 2, completed: 0, errors: 0 })]);
   });
 });
+
+describe("ProviderState: several parts' slot operations in one call (apply)", () => {
+  const u = { tenant: "t1", model: "m1", queued_at: Date.now() };
+  const acq = (lease: string, limit: number, rank = 1) => ({ op: "acquire" as const, lease, limit, leaseMs: 60_000, cooldownMs: 30_000, lastResort: true, rank, use: u });
+
+  it("frees first (to the parts already in line, then the group's), grants the group's higher priorities first, and answers each in order", async () => {
+    const p = stub("apply-1");
+    expect(await p.apply([acq("a", 2), acq("b", 2), acq("c", 2)])).toEqual([{ granted: true }, { granted: true }, { granted: false, reason: "busy", retry_at: null }]);
+    // A part in line from elsewhere gets the first slot the group frees.
+    const parked = p.acquire("w", 2, 60_000, 5_000, 30_000, true);
+    await new Promise((r) => setTimeout(r, 20));
+    const answers = await p.apply([acq("low", 2, 0), { op: "finish", lease: "a", outcome: ok, cooldownMs: 30_000 }, acq("high", 2, 2), { op: "release", lease: "b" }]);
+    expect(await parked).toEqual({ granted: true });
+    expect(answers).toEqual([{ granted: false, reason: "busy", retry_at: null }, null, { granted: true }, null]);
+    expect((await p.health()).in_flight).toBe(2);
+    const h = await p.health();
+    expect(h).toMatchObject({ calls: 1, errors: 0 });
+  });
+
+  it("changes nothing when a group is delivered twice: a held lease is granted again without a second slot, a finish counts once", async () => {
+    const p = stub("apply-2");
+    const group = [acq("x", 2), acq("y", 2)];
+    expect(await p.apply(group)).toEqual([{ granted: true }, { granted: true }]);
+    expect(await p.apply(group)).toEqual([{ granted: true }, { granted: true }]);
+    expect((await p.health()).in_flight).toBe(2);
+    const done = [{ op: "finish" as const, lease: "x", outcome: fail, cooldownMs: 30_000 }, { op: "finish" as const, lease: "y", outcome: ok, cooldownMs: 30_000 }];
+    expect(await p.apply(done)).toEqual([null, null]);
+    expect(await p.apply(done)).toEqual([null, null]);
+    expect(await p.health()).toMatchObject({ in_flight: 0, calls: 2, errors: 1 });
+    expect(await p.queueLoad(null)).toEqual([expect.objectContaining({ tenant: "t1", model: "m1", started: 2, completed: 2, errors: 1 })]);
+  });
+
+  it("keeps the circuit: a group's acquire is turned away while the provider is down unless it is the last resort", async () => {
+    const p = stub("apply-3");
+    for (const l of ["f1", "f2", "f3"]) {
+      await p.apply([acq(l, 8)]);
+      await p.apply([{ op: "finish", lease: l, outcome: fail, cooldownMs: 60_000 }]);
+    }
+    const answers = await p.apply([{ ...acq("n", 8), lastResort: false }, acq("last", 8)]);
+    expect(answers[0]).toMatchObject({ granted: false, reason: "down" });
+    expect(answers[1]).toEqual({ granted: true });
+  });
+});

@@ -3,6 +3,7 @@ import type { AppEnv } from "../../app-env";
 import { ApiError, unauthorized } from "../../errors";
 import { runnerByName } from "../../contract/runner";
 import { readCallbackToken } from "../../pipeline/callback-url";
+import { directIo } from "../../pipeline/part-io";
 import { reportTagFailure, storePartTags } from "../../pipeline/part-result";
 import { leaseOf, providerState } from "../../pipeline/provider-chain";
 import { providerId } from "../../providers/identity";
@@ -26,7 +27,7 @@ export const callbackHandler: RouteHandler<typeof CallbackRoute, AppEnv> = async
   // The provider's slot was held while it worked on the part; the result frees it.
   const cooldownMs = (target.init.providers.find((p) => providerId(p) === provider)?.cooldown_s ?? 30) * 1000;
   if ("tags" in body) {
-    const stored = await storePartTags(c.env, runner, target.init, target.part, body.tags);
+    const stored = await storePartTags(directIo(c.env), runner, target.init, target.part, body.tags);
     await state.finish(lease, { ok: true, counts: true }, cooldownMs);
     return c.json({ accepted: true as const, tags: stored.tags }, 200);
   }

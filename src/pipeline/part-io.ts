@@ -1,0 +1,72 @@
+import type { Acquired, CallOutcome, SlotOp } from "../contract/provider-slots";
+import type { ProviderConfig } from "../contract/provider-config";
+import { providerId } from "../providers/identity";
+import { GroupCommit } from "./group-commit";
+import type { JobInit } from "../contract/job";
+import type { PartRef } from "../contract/part";
+import type { AlignedTag } from "../tagstore/align";
+import { partTagStatements } from "../tagstore/write";
+
+/** Asking for a slot: the operation, and how long the part may wait in line if every slot is taken. */
+export type SlotRequest = Extract<SlotOp, { op: "acquire" }> & { waitMs: number };
+
+/**
+ * The round trips every part makes besides its runner's: its provider's slot and its tags' D1
+ * write. `groupedIo` makes them once for all the parts of an invocation that want them at the
+ * same time (group-commit.ts); `directIo` one by one (a provider's callback: one part a request).
+ */
+export interface PartIo {
+  acquire(p: ProviderConfig, req: SlotRequest): Promise<Acquired>;
+  finish(p: ProviderConfig, lease: string, outcome: CallOutcome, cooldownMs: number): Promise<void>;
+  release(p: ProviderConfig, lease: string): Promise<void>;
+  /** Stores a part's tags and report in one transaction (alone, or in a D1 batch with other parts'). */
+  writeTags(init: JobInit, part: PartRef, tags: AlignedTag[]): Promise<void>;
+}
+
+const stateOf = (env: Env, p: ProviderConfig | string) => env.PROVIDER_STATE.getByName(typeof p === "string" ? p : providerId(p));
+
+export function directIo(env: Env): PartIo {
+  return {
+    acquire: (p, r) => stateOf(env, p).acquire(r.lease, r.limit, r.leaseMs, r.waitMs, r.cooldownMs, r.lastResort, r.rank, r.use),
+    finish: (p, lease, outcome, cooldownMs) => stateOf(env, p).finish(lease, outcome, cooldownMs),
+    release: (p, lease) => stateOf(env, p).release(lease),
+    writeTags: async (init, part, tags) => {
+      await env.DB.batch(partTagStatements(env.DB, init, part, tags));
+    },
+  };
+}
+
+/**
+ * For one invocation only (see GroupCommit). A D1 batch is one transaction, so parts written
+ * together succeed or fail together; a failed group is written again part by part.
+ */
+export function groupedIo(env: Env): PartIo {
+  const slots = new Map<string, GroupCommit<SlotOp, Acquired | null>>();
+  const slotGroup = (p: ProviderConfig) => {
+    const id = providerId(p);
+    let g = slots.get(id);
+    if (!g) slots.set(id, (g = new GroupCommit((ops) => stateOf(env, id).apply(ops))));
+    return g;
+  };
+  const tags = new GroupCommit<D1PreparedStatement[], null>(async (groups) => {
+    await env.DB.batch(groups.flat());
+    return groups.map(() => null);
+  }, 16);
+  return {
+    async acquire(p, { waitMs, ...op }) {
+      const got = (await slotGroup(p).submit(op))!;
+      // In line for a slot: only the provider's own object can keep the part waiting.
+      if (!got.granted && got.reason === "busy" && waitMs > 0) return directIo(env).acquire(p, { ...op, waitMs });
+      return got;
+    },
+    finish: async (p, lease, outcome, cooldownMs) => {
+      await slotGroup(p).submit({ op: "finish", lease, outcome, cooldownMs });
+    },
+    release: async (p, lease) => {
+      await slotGroup(p).submit({ op: "release", lease });
+    },
+    writeTags: async (init, part, aligned) => {
+      await tags.submit(partTagStatements(env.DB, init, part, aligned));
+    },
+  };
+}
