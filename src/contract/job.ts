@@ -59,6 +59,13 @@ export type PartOutcome = (
   | { ok: false; stage: "fetch" | "tag"; transient: boolean; error: string }
 ) & PartTimings;
 
+/** A consumer's report of one part (TagRunner.partsDone); `take_next`: it would run the job's next part itself. */
+export interface PartReport {
+  part: string;
+  outcome: PartOutcome;
+  take_next: boolean;
+}
+
 /** What the job's event log says of a part: who tagged it and how long each step took. */
 export interface PartTimings {
   provider?: string;

@@ -74,22 +74,22 @@ export abstract class RunnerCore extends DurableObject<Env> {
   }
 
   /**
-   * Sends pending parts until the job has partsInFlight(concurrency) parts in flight. `handOff`: the caller
-   * (a consumer that just finished a part of this job) runs the first of them itself, so it is
-   * returned instead of queued; it is in flight like the others, and its deadline brings it back
-   * if that consumer is lost.
+   * Sends pending parts until the job has partsInFlight(concurrency) parts in flight. `handOffs`:
+   * how many of them the caller runs itself (consumers that just finished parts of this job), so
+   * those are returned instead of queued; they are in flight like the others, and their deadline
+   * brings them back if a consumer is lost.
    */
-  protected async fill(handOff = false): Promise<PartMessage | null> {
+  protected async fill(handOffs = 0): Promise<PartMessage[]> {
     const job = this.store.job()!;
-    if (job.status !== "running") return null;
+    if (job.status !== "running") return [];
     const next = this.store.nextPending(partsInFlight(job.init.concurrency) - job.inflight);
-    if (next.length === 0) return null;
+    if (next.length === 0) return [];
     const now = this.clock.now();
     const deadline = now + partTimeoutMs(job.init);
     for (const p of next) this.store.setPart(p.id, { state: "inflight", deadline, attempts: p.attempts + 1 });
     this.store.update({ inflight: job.inflight + next.length });
     const messages = next.map((p) => partMessage(job.init, p.ref, p.attempts + 1, now));
-    const handed = handOff ? messages.shift()! : null;
+    const handed = messages.splice(0, handOffs);
     if (messages.length > 0) await queueFor(this.env, job.init, "part").sendBatch(messages.map((body) => ({ body })));
     return handed;
   }
@@ -106,18 +106,18 @@ export abstract class RunnerCore extends DurableObject<Env> {
     await this.arm();
   }
 
-  /** After a part's result: the end of the job, or its next parts (`handOff`: see fill()). */
-  protected async afterPart(handOff = false): Promise<PartMessage | null> {
+  /** After parts' results: the end of the job, or its next parts (`handOffs`: see fill()). */
+  protected async afterPart(handOffs = 0): Promise<PartMessage[]> {
     const job = this.store.job()!;
     const end = endOfParts(job, this.live.get(), this.store.nextPending(1).length > 0);
     if (end) {
       // The tags are joined across parts before the job says it is done.
       await this.joinTags(job);
-      if (!this.store.jobIn(job.id, ["running"])) return null; // stopped (or ended) meanwhile
+      if (!this.store.jobIn(job.id, ["running"])) return []; // stopped (or ended) meanwhile
       await (end.status === "failed" ? this.finish("failed", end.error, "model_failed") : this.finish("succeeded", null, successReason(job, this.live.get())));
-      return null;
+      return [];
     }
-    const handed = await this.fill(handOff);
+    const handed = await this.fill(handOffs);
     await this.flush(false);
     return handed;
   }

@@ -1,5 +1,5 @@
 import type { JobLogEvent, LogLevel } from "../contract/job-events";
-import type { JobInit, PartOutcome, StartResult } from "../contract/job";
+import type { JobInit, PartOutcome, PartReport, StartResult } from "../contract/job";
 import type { PartRef } from "../contract/part";
 import { controlMessage, type PartMessage, partMessage } from "../contract/queue";
 import { liveLagUpdate } from "./live-plan";
@@ -125,18 +125,54 @@ export class TagRunner extends LiveRunner {
     return waiting ? { init: waiting.job.init, part: waiting.part.ref } : null;
   }
 
-  /**
-   * The part's result. Recorded once: a repeated report changes nothing. A part that was in
-   * flight when its job was stopped is still counted when it lands (status equals stored truth).
-   */
+  /** One part's result (see partsDone); answers the part handed to the caller, or null. */
   async partDone(jobId: string, partId: string, outcome: PartOutcome, takeNext = false): Promise<PartMessage | null> {
+    return (await this.partsDone(jobId, [{ part: partId, outcome, take_next: takeNext }]))[0] ?? null;
+  }
+
+  /**
+   * Parts' results: those of a consumer's parts that ended together come in one call. Each is
+   * recorded once: a repeated report changes nothing. A part that was in flight when its job was
+   * stopped is still counted when it lands (status equals stored truth). Answers, report by
+   * report, the job's next part handed to that report's consumer to run itself (`take_next`: a
+   * pull loop per slot instead of a queue round trip per part; see fill()), or null.
+   */
+  async partsDone(jobId: string, reports: PartReport[]): Promise<Array<PartMessage | null>> {
+    const answers: Array<PartMessage | null> = reports.map(() => null);
+    const takers: number[] = [];
+    let recorded = false;
+    let stopped = false;
+    for (const [i, r] of reports.entries()) {
+      const result = await this.recordPart(jobId, r.part, r.outcome);
+      if (result === "ignored" || result === "retried") continue;
+      recorded = true;
+      if (result === "stopped") stopped = true;
+      // Not for live jobs: their parts come one segment at a time, and a consumer kept busy by
+      // one channel holds the queue's batch (locally one batch per queue at a time) that other
+      // channels' playlist polls wait behind.
+      else if (r.take_next && result === "recorded") takers.push(i);
+    }
+    if (!recorded) return answers;
+    if (stopped) {
+      this.progress();
+      await this.flush(true);
+      return answers;
+    }
+    if (this.store.job()!.status === "running") this.progress();
+    const handed = await this.afterPart(takers.length);
+    handed.forEach((m, k) => (answers[takers[k]!] = m));
+    return answers;
+  }
+
+  /** Records one part's result; "retried" and "ignored" leave the job's progress as it was. */
+  private async recordPart(jobId: string, partId: string, outcome: PartOutcome): Promise<"recorded" | "recorded-live" | "stopped" | "retried" | "ignored"> {
     const job = this.store.jobIn(jobId, ["running", "cancelled"]);
     const part = job && this.store.part(partId);
     const stopped = job?.status === "cancelled";
-    if (!job || !part || part.state !== (stopped ? "stopping" : "inflight")) return null;
+    if (!job || !part || part.state !== (stopped ? "stopping" : "inflight")) return "ignored";
     if (!outcome.ok && !stopped && outcome.transient && part.attempts <= job.init.params.max_fetch_retries) {
       await this.redispatch(job, part, outcome.error);
-      return null;
+      return "retried";
     }
     const plan = planPartResult(job, part, outcome, stopped);
     const timing = [outcome.fetch_ms !== undefined ? `fetched in ${outcome.fetch_ms} ms` : null, outcome.tag_ms !== undefined ? `tagged in ${outcome.tag_ms} ms` : null].filter(Boolean).join(", ");
@@ -153,17 +189,7 @@ export class TagRunner extends LiveRunner {
       if (stopped) await this.joinTags(job);
       else if (part.ref.live) await this.joinTags(job, [part.ref.start_ms - part.ref.duration_ms, part.ref.start_ms + 2 * part.ref.duration_ms]);
     }
-    if (stopped) {
-      this.progress();
-      await this.flush(true);
-      return null;
-    }
-    if (this.store.job()!.status === "running") this.progress();
-    // `takeNext`: the consumer runs the job's next part itself (a pull loop per slot) instead of
-    // a queue round trip per part; see fill(). Not for live jobs: their parts come one segment
-    // at a time, and a consumer kept busy by one channel holds the queue's batch (locally one
-    // batch per queue at a time) that other channels' playlist polls wait behind.
-    return this.afterPart(takeNext && !part.ref.live);
+    return stopped ? "stopped" : part.ref.live ? "recorded-live" : "recorded";
   }
 
   /** Stops the pair's active job, if any; answers its id. */

@@ -2,7 +2,9 @@ import type { Acquired, CallOutcome, SlotOp } from "../contract/provider-slots";
 import type { ProviderConfig } from "../contract/provider-config";
 import { providerId } from "../providers/identity";
 import { GroupCommit } from "./group-commit";
-import type { JobInit } from "../contract/job";
+import type { JobInit, PartOutcome, PartReport } from "../contract/job";
+import type { PartMessage } from "../contract/queue";
+import { runnerByName } from "../contract/runner";
 import type { PartRef } from "../contract/part";
 import type { AlignedTag } from "../tagstore/align";
 import { partTagStatements } from "../tagstore/write";
@@ -11,14 +13,16 @@ import { partTagStatements } from "../tagstore/write";
 export type SlotRequest = Extract<SlotOp, { op: "acquire" }> & { waitMs: number };
 
 /**
- * The round trips every part makes besides its runner's: its provider's slot and its tags' D1
- * write. `groupedIo` makes them once for all the parts of an invocation that want them at the
+ * The round trips every part makes: its provider's slot, its tags' D1 write and its report to
+ * its runner. `groupedIo` makes them once for all the parts of an invocation that want them at the
  * same time (group-commit.ts); `directIo` one by one (a provider's callback: one part a request).
  */
 export interface PartIo {
   acquire(p: ProviderConfig, req: SlotRequest): Promise<Acquired>;
   finish(p: ProviderConfig, lease: string, outcome: CallOutcome, cooldownMs: number): Promise<void>;
   release(p: ProviderConfig, lease: string): Promise<void>;
+  /** Reports a part's result to its runner (TagRunner.partsDone); answers the part handed over (takeNext), or null. */
+  partDone(runner: string, jobId: string, partId: string, outcome: PartOutcome, takeNext: boolean): Promise<PartMessage | null>;
   /** Stores a part's tags and report in one transaction (alone, or in a D1 batch with other parts'). */
   writeTags(init: JobInit, part: PartRef, tags: AlignedTag[]): Promise<void>;
 }
@@ -30,6 +34,7 @@ export function directIo(env: Env): PartIo {
     acquire: (p, r) => stateOf(env, p).acquire(r.lease, r.limit, r.leaseMs, r.waitMs, r.cooldownMs, r.lastResort, r.rank, r.use),
     finish: (p, lease, outcome, cooldownMs) => stateOf(env, p).finish(lease, outcome, cooldownMs),
     release: (p, lease) => stateOf(env, p).release(lease),
+    partDone: (runner, jobId, partId, outcome, takeNext) => runnerByName(env, runner).partDone(jobId, partId, outcome, takeNext),
     writeTags: async (init, part, tags) => {
       await env.DB.batch(partTagStatements(env.DB, init, part, tags));
     },
@@ -46,6 +51,13 @@ export function groupedIo(env: Env): PartIo {
     const id = providerId(p);
     let g = slots.get(id);
     if (!g) slots.set(id, (g = new GroupCommit((ops) => stateOf(env, id).apply(ops))));
+    return g;
+  };
+  const reports = new Map<string, GroupCommit<PartReport, PartMessage | null>>();
+  const reportGroup = (runner: string, jobId: string) => {
+    const key = `${runner}\n${jobId}`;
+    let g = reports.get(key);
+    if (!g) reports.set(key, (g = new GroupCommit((rs) => runnerByName(env, runner).partsDone(jobId, rs))));
     return g;
   };
   const tags = new GroupCommit<D1PreparedStatement[], null>(async (groups) => {
@@ -65,6 +77,7 @@ export function groupedIo(env: Env): PartIo {
     release: async (p, lease) => {
       await slotGroup(p).submit({ op: "release", lease });
     },
+    partDone: (runner, jobId, partId, outcome, takeNext) => reportGroup(runner, jobId).submit({ part: partId, outcome, take_next: takeNext }),
     writeTags: async (init, part, aligned) => {
       await tags.submit(partTagStatements(env.DB, init, part, aligned));
     },

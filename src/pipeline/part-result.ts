@@ -1,6 +1,5 @@
 import type { PartRef } from "../contract/part";
 import type { PartMessage } from "../contract/queue";
-import type { RunnerStub } from "../contract/runner";
 import type { JobInit, PartTimings } from "../contract/job";
 import type { ProviderTag } from "../providers/types";
 import { alignTag } from "../tagstore/align";
@@ -12,8 +11,8 @@ import type { PartIo } from "./part-io";
  * caller runs the job's next part itself; `next` is that part (null: none, or it was queued).
  */
 export async function storePartTags(
-  io: Pick<PartIo, "writeTags">,
-  runner: RunnerStub,
+  io: Pick<PartIo, "writeTags" | "partDone">,
+  runner: string,
   init: JobInit,
   part: PartRef,
   tags: ProviderTag[],
@@ -24,14 +23,15 @@ export async function storePartTags(
   const aligned = tags.map((t) => alignTag(t, part, init.tracks[0]!.name, fps));
   await io.writeTags(init, part, aligned);
   const span: [number, number] | undefined = aligned.length > 0 ? [Math.min(...aligned.map((t) => t.start_time)), Math.max(...aligned.map((t) => t.end_time))] : undefined;
-  const next = await runner.partDone(init.job_id, part.id, { ok: true, tags: aligned.length, ...(span ? { span } : {}), ...timings }, takeNext);
+  const next = await io.partDone(runner, init.job_id, part.id, { ok: true, tags: aligned.length, ...(span ? { span } : {}), ...timings }, takeNext);
   return { tags: aligned.length, next };
 }
 
 /** Records that the model failed on the part (its media was fetched) and reports it; `takeNext` as for storePartTags. */
 export async function reportTagFailure(
   env: Env,
-  runner: RunnerStub,
+  io: Pick<PartIo, "partDone">,
+  runner: string,
   init: JobInit,
   part: PartRef,
   error: string,
@@ -40,5 +40,5 @@ export async function reportTagFailure(
   takeNext = false,
 ): Promise<PartMessage | null> {
   await markDownloaded(env, init, part);
-  return runner.partDone(init.job_id, part.id, { ok: false, stage: "tag", transient, error, ...timings }, takeNext);
+  return io.partDone(runner, init.job_id, part.id, { ok: false, stage: "tag", transient, error, ...timings }, takeNext);
 }

@@ -62,7 +62,7 @@ export async function handlePart(env: Env, m: PartMessage, takeNext = false, han
   } catch (e) {
     await slot.release();
     if (!(e instanceof FetchError)) throw e;
-    return handed(await runner.partDone(m.job_id, part.id, { ok: false, stage: "fetch", transient: e.transient, error: e.message, fetch_ms: Date.now() - fetchStarted }, takeNext));
+    return handed(await io.partDone(m.runner, m.job_id, part.id, { ok: false, stage: "fetch", transient: e.transient, error: e.message, fetch_ms: Date.now() - fetchStarted }, takeNext));
   }
   const timings = { fetch_ms: Date.now() - fetchStarted };
   const tagStarted = Date.now();
@@ -84,7 +84,7 @@ export async function handlePart(env: Env, m: PartMessage, takeNext = false, han
     // The media was downloaded whatever the model made of it: that counts in the progress.
     await fetched.settled(true);
     if (!(e instanceof ProviderError)) throw e;
-    return handed(await reportTagFailure(env, runner, init, part, e.message, e.transient, { ...timings, tag_ms: Date.now() - tagStarted }, takeNext));
+    return handed(await reportTagFailure(env, io, m.runner, init, part, e.message, e.transient, { ...timings, tag_ms: Date.now() - tagStarted }, takeNext));
   }
   // Only a direct answer's report says the part was downloaded; a part that waits (for its
   // callback, or for a slot) shows its download meanwhile.
@@ -103,6 +103,6 @@ export async function handlePart(env: Env, m: PartMessage, takeNext = false, han
     await runner.partAccepted(m.job_id, part.id, m.attempt, waitS * 1000);
     return { kind: "ack" };
   }
-  const [stored] = await Promise.all([storePartTags(io, runner, init, part, reply.tags, { ...timings, tag_ms: Date.now() - tagStarted, provider: providerId(provider) }, takeNext), settled]);
+  const [stored] = await Promise.all([storePartTags(io, m.runner, init, part, reply.tags, { ...timings, tag_ms: Date.now() - tagStarted, provider: providerId(provider) }, takeNext), settled]);
   return handed(stored.next);
 }

@@ -57,3 +57,39 @@ describe("grouped round trips of a consumer's parts", () => {
     expect(await env.PROVIDER_STATE.getByName("test-grouped-slots").queueLoad(null)).toEqual([expect.objectContaining({ model: "grouped-slots", started: 8, completed: 8, in_flight: 0 })]);
   });
 });
+
+describe("a runner told of several parts' results in one call (partsDone)", () => {
+  it("records each once, retries a transient failure, hands one next part to each consumer that would take it, and changes nothing when told again", async () => {
+    await registerModel("gdone", { provider: { kind: "http", url: env.TEST_PROVIDER_URL, name: "test-gdone", concurrency: 2 } });
+    await registerHls("gdone-c", 7);
+    const { jobs } = await startJob("gdone-c", { jobs: [{ model: "gdone", model_params: { latency_ms: 3000 } }] });
+    const jobId = jobs[0]!.job_id;
+    const stub = env.TAG_RUNNER.getByName(runnerName("gdone-c", "gdone"));
+    await expect.poll(async () => (await stub.parts()).map((p) => p.state), { timeout: 5000 }).toEqual(["inflight", "inflight", "inflight", "pending", "pending", "pending", "pending"]);
+    const ids = (await stub.parts()).map((p) => p.id);
+    const done = { ok: true as const, tags: 1 };
+    const reports = [
+      { part: ids[0]!, outcome: done, take_next: true },
+      { part: ids[2]!, outcome: { ok: false as const, stage: "tag" as const, transient: true, error: "Provider answered 503" }, take_next: true },
+      { part: ids[1]!, outcome: done, take_next: true },
+      // The same part twice in one group: a consumer's report delivered twice.
+      { part: ids[0]!, outcome: done, take_next: true },
+    ];
+    const answers = await stub.partsDone(jobId, reports);
+    expect(answers.map((a) => a?.part.id ?? null)).toEqual([ids[3], null, ids[4], null]);
+    expect((await stub.parts()).map((p) => [p.state, p.attempts])).toEqual([
+      ["done", 1],
+      ["done", 1],
+      ["inflight", 2],
+      ["inflight", 1],
+      ["inflight", 1],
+      ["pending", 0],
+      ["pending", 0],
+    ]);
+    // Told again: nothing more is recorded or handed.
+    expect(await stub.partsDone(jobId, reports)).toEqual([null, null, null, null]);
+    expect((await stub.parts()).map((p) => p.state)).toEqual(["done", "done", "inflight", "inflight", "inflight", "pending", "pending"]);
+    expect(await stub.state()).toMatchObject({ status: "running", tagged: 2 });
+    await json(await call("POST", "/gdone-c/stop/gdone"), 200);
+  });
+});

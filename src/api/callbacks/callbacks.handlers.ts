@@ -27,11 +27,11 @@ export const callbackHandler: RouteHandler<typeof CallbackRoute, AppEnv> = async
   // The provider's slot was held while it worked on the part; the result frees it.
   const cooldownMs = (target.init.providers.find((p) => providerId(p) === provider)?.cooldown_s ?? 30) * 1000;
   if ("tags" in body) {
-    const stored = await storePartTags(directIo(c.env), runner, target.init, target.part, body.tags);
+    const stored = await storePartTags(directIo(c.env), runnerName, target.init, target.part, body.tags);
     await state.finish(lease, { ok: true, counts: true }, cooldownMs);
     return c.json({ accepted: true as const, tags: stored.tags }, 200);
   }
   await state.finish(lease, { ok: false, counts: body.transient, error: body.error }, cooldownMs);
-  await reportTagFailure(c.env, runner, target.init, target.part, `Provider reported: ${body.error}`, body.transient);
+  await reportTagFailure(c.env, directIo(c.env), runnerName, target.init, target.part, `Provider reported: ${body.error}`, body.transient);
   return c.json({ accepted: true as const, tags: 0 }, 200);
 };
