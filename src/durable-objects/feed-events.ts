@@ -36,11 +36,15 @@ export function progressData(job: JobState): Record<string, unknown> {
 }
 
 /** Forward migrations of the event log's tables (storage-schema.ts); append, never edit. */
+const TRIM_EVERY = 50;
+
 const EVENT_LOG_MIGRATIONS: StorageMigration[] = [(sql) => sql.exec("CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, body TEXT NOT NULL)")];
 
 /** The runner's event log: its SQLite table, bounded to the last JOB_HISTORY events of the job. */
 export class EventLog {
   private readonly sql: SqlStorage;
+  /** The newest seq, read from storage once per object life: two events a part pass here. */
+  private seq: number | undefined;
 
   constructor(storage: DurableObjectStorage) {
     migrateStore(storage, "events", EVENT_LOG_MIGRATIONS);
@@ -49,13 +53,15 @@ export class EventLog {
 
   clear(): void {
     this.sql.exec("DELETE FROM events");
+    this.seq = 0;
   }
 
   append(make: (seq: number) => FeedEvent): FeedEvent {
-    const last = this.sql.exec<{ s: number | null }>("SELECT MAX(seq) AS s FROM events").one().s ?? 0;
-    const event = make(last + 1);
+    const event = make(this.lastSeq() + 1);
+    this.seq = event.seq;
     this.sql.exec("INSERT INTO events (seq, body) VALUES (?, ?)", event.seq, JSON.stringify(event));
-    this.sql.exec("DELETE FROM events WHERE seq <= ?", event.seq - JOB_HISTORY);
+    // Trimmed every TRIM_EVERY events, not each: the log holds up to JOB_HISTORY + TRIM_EVERY - 1.
+    if (event.seq % TRIM_EVERY === 0) this.sql.exec("DELETE FROM events WHERE seq <= ?", event.seq - JOB_HISTORY);
     return event;
   }
 
@@ -67,7 +73,8 @@ export class EventLog {
   }
 
   lastSeq(): number {
-    return this.sql.exec<{ s: number | null }>("SELECT MAX(seq) AS s FROM events").one().s ?? 0;
+    this.seq ??= this.sql.exec<{ s: number | null }>("SELECT MAX(seq) AS s FROM events").one().s ?? 0;
+    return this.seq;
   }
 }
 

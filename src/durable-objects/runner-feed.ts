@@ -12,8 +12,13 @@ const PROGRESS_INTERVAL_MS = 100;
  */
 export class RunnerFeed {
   readonly log: EventLog;
-  /** Publishing to the tenant feed in order (in memory: lost with the object, like the events it carries are not). */
-  private published: Promise<void> = Promise.resolve();
+  /**
+   * Events not yet handed to the tenant feed, and whether a call is under way: one call at a
+   * time, in order, each taking every event that piled up meanwhile (in memory: lost with the
+   * object, like the events it carries are not).
+   */
+  private unpublished: FeedEvent[] = [];
+  private publishing = false;
   private lastProgressAt = 0;
   private progressPending = false;
 
@@ -60,8 +65,22 @@ export class RunnerFeed {
         // closing
       }
     }
-    const feed = this.env.TENANT_FEED.getByName(job.init.tenant_id);
-    this.published = this.published.then(() => feed.publish(event)).catch((e) => console.error(`job ${job.id}: feed publish failed`, e));
+    this.unpublished.push(event);
+    if (!this.publishing) void this.publish();
+  }
+
+  private async publish(): Promise<void> {
+    this.publishing = true;
+    while (this.unpublished.length > 0) {
+      // Each call goes to one tenant's feed: the run of events of the same tenant at the front.
+      const tenant = this.unpublished[0]!.tenant;
+      const other = this.unpublished.findIndex((e) => e.tenant !== tenant);
+      const events = this.unpublished.splice(0, other < 0 ? this.unpublished.length : other);
+      await this.env.TENANT_FEED.getByName(tenant)
+        .publishMany(events)
+        .catch((e: unknown) => console.error(`feed of ${tenant}: ${events.length} event(s) not published`, e));
+    }
+    this.publishing = false;
   }
 
   /** Progress, coalesced: at once if the last was long enough ago, else when nextProgressAt() comes. */

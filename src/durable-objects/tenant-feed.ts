@@ -73,6 +73,15 @@ export class TenantFeed extends DurableObject<Env> {
 
   /** A runner's event: kept for replays and sent to every subscriber whose filter matches. */
   async publish(event: FeedEvent): Promise<void> {
+    this.publishOne(event);
+  }
+
+  /** A runner's events, in their order (those that piled up while its last call was under way). */
+  async publishMany(events: FeedEvent[]): Promise<void> {
+    for (const e of events) this.publishOne(e);
+  }
+
+  private publishOne(event: FeedEvent): void {
     const seq = (this.seq = this.lastSeq() + 1);
     const body = JSON.stringify({ ...event, feed_seq: seq });
     this.ctx.storage.sql.exec("INSERT INTO feed (feed_seq, qid, model, body) VALUES (?, ?, ?, ?)", seq, event.qid, event.model, body);
