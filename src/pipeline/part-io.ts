@@ -46,6 +46,7 @@ export function directIo(env: Env): PartIo {
  * together succeed or fail together; a failed group is written again part by part.
  */
 export function groupedIo(env: Env): PartIo {
+  const direct = directIo(env);
   const slots = new Map<string, GroupCommit<SlotOp, Acquired | null>>();
   const slotGroup = (p: ProviderConfig) => {
     const id = providerId(p);
@@ -65,12 +66,9 @@ export function groupedIo(env: Env): PartIo {
     return groups.map(() => null);
   }, 16);
   return {
-    async acquire(p, { waitMs, ...op }) {
-      const got = (await slotGroup(p).submit(op))!;
-      // In line for a slot: only the provider's own object can keep the part waiting.
-      if (!got.granted && got.reason === "busy" && waitMs > 0) return directIo(env).acquire(p, { ...op, waitMs });
-      return got;
-    },
+    // A part that may wait for a slot asks on its own: only the provider's object can keep it in
+    // line, and a group must not hold back the finishes that free slots behind parts that wait.
+    acquire: async (p, { waitMs, ...op }) => (waitMs > 0 ? direct.acquire(p, { ...op, waitMs }) : (await slotGroup(p).submit(op))!),
     finish: async (p, lease, outcome, cooldownMs) => {
       await slotGroup(p).submit({ op: "finish", lease, outcome, cooldownMs });
     },

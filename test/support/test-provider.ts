@@ -35,6 +35,8 @@ export interface ProviderCall {
   media: z.infer<typeof requestSchema>["media"];
   callback_url?: string;
   status: number;
+  /** When the request arrived (ms since the epoch). */
+  at: number;
   /** When the answer was sent (ms since the epoch). */
   done_at?: number;
 }
@@ -114,7 +116,7 @@ export function startTestProvider(port = 0): Promise<{ server: Server; url: stri
       else if (n <= Number(params.fail_first ?? 0)) status = 503;
       else if (failParts.includes(media.start_ms)) status = 503;
       if (status === 200 && params.accept_async === true) status = 202;
-      const call: ProviderCall = { model, params, media, status, ...(callback_url ? { callback_url } : {}) };
+      const call: ProviderCall = { model, params, media, status, at: Date.now(), ...(callback_url ? { callback_url } : {}) };
       calls.push(call);
       res.on("finish", () => (call.done_at = Date.now()));
       setTimeout(() => {
