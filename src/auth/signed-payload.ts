@@ -10,10 +10,23 @@ export type TokenPurpose = "media" | "callback" | "gateway-file";
 const enc = new TextEncoder();
 const b64url = (b: Uint8Array) => bytesToBase64(b).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 
+/**
+ * The imported key, per secret: every part signs two URLs, and importing the key each time cost
+ * more than signing. A CryptoKey is plain data, so the isolate's requests may share it (the key
+ * is kept, never a pending promise: the runtime ties those to the request that made them).
+ */
+const keys = new Map<string, CryptoKey>();
+
 async function hmac(secret: string | undefined, data: string): Promise<Uint8Array> {
   // A deployment without the secret must say so, not fail inside WebCrypto.
   if (!secret) throw new Error("URL_SIGNING_KEY is not set: URLs for providers cannot be signed (set the secret; locally, .dev.vars)");
-  const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  let key = keys.get(secret);
+  if (!key) {
+    key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    // A rotated secret replaces the old one; the map never holds more than a few.
+    if (keys.size >= 4) keys.clear();
+    keys.set(secret, key);
+  }
   return new Uint8Array(await crypto.subtle.sign("HMAC", key, enc.encode(data)));
 }
 
