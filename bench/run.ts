@@ -96,7 +96,7 @@ try {
     toRunning.sort((x, y) => x - y);
     fig("c_to_running_median_ms", quantile(toRunning, 0.5));
     fig("c_to_running_max_ms", toRunning.at(-1)!);
-    report.push(`(c) POST /tag -> first "running" in /job-status: median ${ms(quantile(toRunning, 0.5))}, max ${ms(toRunning.at(-1)!)} over ${toRunning.length} jobs`);
+    report.push(`(c) POST /tag -> job.running on its feed: median ${ms(quantile(toRunning, 0.5))}, max ${ms(toRunning.at(-1)!)} over ${toRunning.length} jobs`);
   }
   if (want("b")) {
     // /job-status against a trivial route, interleaved so both see the same machine; at the
