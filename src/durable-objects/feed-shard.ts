@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { replyCloseCode } from "./feed-events";
-import { acceptSubscriber, answerClientMessage, feedRequest, sendToSubscribers } from "./feed-sockets";
+import { acceptSubscriber, answerClientMessage, feedRequest, sendToSubscribers, type ShardEvent } from "./feed-sockets";
 
 /**
  * Some of a tenant's feed subscribers (FEED_SHARDS; see TenantFeed): the TenantFeed numbers each
@@ -22,9 +22,11 @@ export class FeedShard extends DurableObject<Env> {
     return acceptSubscriber(this.ctx, this.env, sub, (since) => hub.join(sub.tenant, k, since));
   }
 
-  /** An event from the TenantFeed, for the matching sockets here; answers how many sockets this shard holds. */
-  async deliver(body: string, qid: string, model: string): Promise<number> {
-    return sendToSubscribers(this.ctx, body, qid, model);
+  /** Events from the TenantFeed, in feed_seq order, for the matching sockets here; answers how many sockets this shard holds. */
+  async deliver(events: ShardEvent[]): Promise<number> {
+    let sockets = this.ctx.getWebSockets().length;
+    for (const e of events) sockets = sendToSubscribers(this.ctx, e.body, e.qid, e.model);
+    return sockets;
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {

@@ -36,6 +36,13 @@ export function feedRequest(request: Request): { tenant: string; filter: FeedFil
   return { tenant: url.searchParams.get("tenant")!, filter: { ...(qid ? { qid } : {}), ...(model ? { model } : {}) }, since: since === null ? null : Number(since) };
 }
 
+/** An event as a FeedShard gets it: its body (with its feed_seq) and what subscribers filter on. */
+export interface ShardEvent {
+  body: string;
+  qid: string;
+  model: string;
+}
+
 /**
  * Accepts a subscriber with the Hibernation API (tagged with its filter, so publishing asks the
  * runtime for exactly the matching sockets), sends the snapshot and then what it missed.

@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { migrateStore, type StorageMigration } from "./storage-schema";
 import { type FeedEvent, replyCloseCode } from "./feed-events";
-import { acceptSubscriber, answerClientMessage, feedRequest, type FeedRow, sendToSubscribers } from "./feed-sockets";
+import { acceptSubscriber, answerClientMessage, feedRequest, type FeedRow, sendToSubscribers, type ShardEvent } from "./feed-sockets";
 import type { FeedShard } from "./feed-shard";
 import { feedShardName } from "../contract/feed";
 
@@ -39,6 +39,8 @@ export class TenantFeed extends DurableObject<Env> {
   private shards: Map<number, number> | undefined;
   private placed = 0;
   private readonly shardStubs = new Map<number, DurableObjectStub<FeedShard>>();
+  /** Per shard: events not yet handed over, and whether a call is under way (see toShard). */
+  private readonly outbox = new Map<number, { events: ShardEvent[]; sending: boolean }>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -87,18 +89,35 @@ export class TenantFeed extends DurableObject<Env> {
     this.ctx.storage.sql.exec("INSERT INTO feed (feed_seq, qid, model, body) VALUES (?, ?, ?, ?)", seq, event.qid, event.model, body);
     // Trimmed every FEED_TRIM_EVERY events, not each: one statement less per event on a busy feed.
     if (seq % FEED_TRIM_EVERY === 0) this.ctx.storage.sql.exec("DELETE FROM feed WHERE feed_seq <= ?", seq - FEED_HISTORY);
-    for (const [k] of this.shardSet()) {
-      // Not awaited: the shards send side by side. Calls on one stub arrive in order, so each
-      // shard's sockets get the tenant's events in feed_seq order.
-      this.shardStub(event.tenant, k)
-        .deliver(body, event.qid, event.model)
-        .then((sockets) => {
-          const placedAt = this.shardSet().get(k);
-          if (sockets === 0 && placedAt !== undefined && Date.now() - placedAt > SHARD_GRACE_MS) this.forgetShard(k);
-        })
-        .catch((e: unknown) => console.error(`feed of ${event.tenant}: shard ${k} missed event ${seq}`, e));
-    }
+    for (const [k] of this.shardSet()) this.toShard(event.tenant, k, { body, qid: event.qid, model: event.model });
     sendToSubscribers(this.ctx, body, event.qid, event.model);
+  }
+
+  /**
+   * Hands events to shard k in feed_seq order: one call at a time, each taking every event that
+   * piled up meanwhile (two calls made back to back may arrive in either order). The shards
+   * send side by side.
+   */
+  private toShard(tenant: string, k: number, event: ShardEvent): void {
+    let box = this.outbox.get(k);
+    if (!box) this.outbox.set(k, (box = { events: [], sending: false }));
+    box.events.push(event);
+    if (!box.sending) void this.sendToShard(tenant, k, box);
+  }
+
+  private async sendToShard(tenant: string, k: number, box: { events: ShardEvent[]; sending: boolean }): Promise<void> {
+    box.sending = true;
+    while (box.events.length > 0) {
+      const events = box.events.splice(0);
+      try {
+        const sockets = await this.shardStub(tenant, k).deliver(events);
+        const placedAt = this.shardSet().get(k);
+        if (sockets === 0 && placedAt !== undefined && Date.now() - placedAt > SHARD_GRACE_MS) this.forgetShard(k);
+      } catch (e) {
+        console.error(`feed of ${tenant}: shard ${k} missed ${events.length} event(s)`, e);
+      }
+    }
+    box.sending = false;
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {

@@ -2,6 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { runnerName } from "../../src/contract/runner";
 import { feedShardName } from "../../src/contract/feed";
+import type { FeedEvent } from "../../src/durable-objects/feed-events";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, type ApiBody, BASE, call, devToken, expectError, json, registerHls, registerModel, startJob, waitFor } from "./helpers";
 
@@ -135,15 +136,21 @@ describe("progress feeds", () => {
     expect(first.length).toBeGreaterThanOrEqual(6);
     expect(first).toEqual([...new Set(first)].sort((x, y) => x - y));
     for (const s of socks) expect(seqsOf(s)).toEqual(first);
+    // Twenty events published back to back in one call: every object sends them in feed_seq order.
+    const burst: FeedEvent[] = Array.from({ length: 20 }, (_, i) => ({ type: "job.progress", job_id: job, qid: "fd1", model: "feedm", tenant: "feedd", seq: 1000 + i, at: new Date().toISOString(), data: {} }));
+    await env.TENANT_FEED.getByName("feedd").publishMany(burst);
+    for (const s of socks) await s.until((m) => m.seq === 1019);
+    const all = [...first, ...Array.from({ length: 20 }, (_, i) => first.at(-1)! + 1 + i)];
+    for (const s of socks) expect(seqsOf(s)).toEqual(all);
     for (const s of socks) s.close();
     // Three more, one on each object again, each replaying what came after the second event.
     const since = first[1]!;
     const replays: Feed[] = [];
     for (let i = 0; i < 3; i++) replays.push(await connect(`/feed?since=${since}`, dave));
     for (const r of replays) {
-      await r.until((m) => m.type === "job.succeeded");
-      expect(r.received[0]).toMatchObject({ type: "snapshot", feed_seq: first.at(-1) });
-      expect(seqsOf(r)).toEqual(first.slice(2));
+      await r.until((m) => m.seq === 1019);
+      expect(r.received[0]).toMatchObject({ type: "snapshot", feed_seq: all.at(-1) });
+      expect(seqsOf(r)).toEqual(all.slice(2));
       r.close();
     }
   });
