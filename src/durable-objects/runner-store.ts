@@ -95,6 +95,7 @@ export class RunnerStore {
    * frequent step, and parsing `init` each time was a tenth of the runtime's thread per part.
    */
   job(): JobState | null {
+    // SQLite rows come untyped; JOB_COLUMNS names exactly JobState's fields but init, so the row is one.
     const row = this.sql.exec(`SELECT ${JOB_COLUMNS} FROM job WHERE k = 1`).toArray()[0] as unknown as Omit<JobState, "init"> | undefined;
     if (!row) return null;
     if (this.init?.id !== row.id) {

@@ -27,13 +27,14 @@ export interface PartIo {
   writeTags(init: JobInit, part: PartRef, tags: AlignedTag[]): Promise<void>;
 }
 
-const stateOf = (env: Env, p: ProviderConfig | string) => env.PROVIDER_STATE.getByName(typeof p === "string" ? p : providerId(p));
+/** The provider's ProviderState object (named by the provider's id). */
+export const providerState = (env: Env, p: ProviderConfig | string) => env.PROVIDER_STATE.getByName(typeof p === "string" ? p : providerId(p));
 
 export function directIo(env: Env): PartIo {
   return {
-    acquire: (p, r) => stateOf(env, p).acquire(r.lease, r.limit, r.leaseMs, r.waitMs, r.cooldownMs, r.lastResort, r.rank, r.use),
-    finish: (p, lease, outcome, cooldownMs) => stateOf(env, p).finish(lease, outcome, cooldownMs),
-    release: (p, lease) => stateOf(env, p).release(lease),
+    acquire: (p, r) => providerState(env, p).acquire(r.lease, r.limit, r.leaseMs, r.waitMs, r.cooldownMs, r.lastResort, r.rank, r.use),
+    finish: (p, lease, outcome, cooldownMs) => providerState(env, p).finish(lease, outcome, cooldownMs),
+    release: (p, lease) => providerState(env, p).release(lease),
     partDone: (runner, jobId, partId, outcome, takeNext) => runnerByName(env, runner).partDone(jobId, partId, outcome, takeNext),
     writeTags: async (init, part, tags) => {
       await env.DB.batch(partTagStatements(env.DB, init, part, tags));
@@ -51,7 +52,7 @@ export function groupedIo(env: Env): PartIo {
   const slotGroup = (p: ProviderConfig) => {
     const id = providerId(p);
     let g = slots.get(id);
-    if (!g) slots.set(id, (g = new GroupCommit((ops) => stateOf(env, id).apply(ops))));
+    if (!g) slots.set(id, (g = new GroupCommit((ops) => providerState(env, id).apply(ops))));
     return g;
   };
   const reports = new Map<string, GroupCommit<PartReport, PartMessage | null>>();

@@ -3,7 +3,9 @@ import type { JobInit } from "../contract/job";
 import { priorityRank } from "../contract/priority";
 import { providerId } from "../providers/identity";
 import type { ProviderConfig } from "../contract/provider-config";
-import type { PartIo } from "./part-io";
+import { type PartIo, providerState } from "./part-io";
+
+export { providerState };
 import { DEFAULT_CALLBACK_TIMEOUT_S, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_S, ProviderError, type ProviderReply, SLOT_WAIT_MS } from "../providers/types";
 
 /** Slack on a lease over the call's own timeout, so a slow answer does not lose its slot. */
@@ -16,7 +18,6 @@ export type ChainResult =
   | { kind: "busy" };
 
 export const leaseOf = (jobId: string, partId: string, attempt: number) => `${jobId}:${partId}:${attempt}`;
-export const providerState = (env: Env, p: ProviderConfig | string) => env.PROVIDER_STATE.getByName(typeof p === "string" ? p : providerId(p));
 const cooldownMs = (p: ProviderConfig) => (p.cooldown_s ?? 30) * 1000;
 
 function acquireSlot(io: PartIo, p: ProviderConfig, lease: string, last: boolean, rank: number, use: SlotUse): Promise<Acquired> {

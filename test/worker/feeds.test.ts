@@ -3,6 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import { runnerName } from "../../src/contract/runner";
 import { feedShardName } from "../../src/contract/feed";
 import type { FeedEvent } from "../../src/durable-objects/feed-events";
+import type { TenantFeed } from "../../src/durable-objects/tenant-feed";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, type ApiBody, BASE, call, devToken, expectError, json, registerHls, registerModel, startJob, waitFor } from "./helpers";
 
@@ -161,9 +162,10 @@ describe("progress feeds", () => {
     expect(await shardsOf()).toEqual([1, 2]);
     await expect.poll(async () => (await Promise.all([1, 2].map((k) => runInDurableObject(env.FEED_SHARD.getByName(feedShardName("feedd", k)), (_i, state) => state.getWebSockets().length)))).every((n) => n === 0), { timeout: 5_000 }).toBe(true);
     // As if the last placement was long ago, and the hub started afresh (its shard list from storage).
-    await runInDurableObject(hub, (instance, state) => {
+    await runInDurableObject(hub, (instance: TenantFeed, state) => {
       state.storage.sql.exec("UPDATE shards SET placed_at = 0");
-      (instance as unknown as { shards?: unknown }).shards = undefined;
+      // Element access reaches the private cache, as a restarted object would start without it.
+      instance["shards"] = undefined;
     });
     const dave = devToken(DAVE);
     await registerHls("fd2", 1, { token: dave, tenant: "feedd" });
@@ -205,6 +207,7 @@ describe("progress feeds", () => {
     await feed.until((m) => m.type === "snapshot");
     const runner = env.TAG_RUNNER.getByName(runnerName("feedh", "feedm"));
     await runInDurableObject(runner, (instance) => {
+      // A property of this instance only (not of the class): a new instance will not have it.
       (instance as unknown as { marker?: number }).marker = 1;
     });
     // Idle with only a hibernatable socket: the runtime evicts the object (about 10 s).

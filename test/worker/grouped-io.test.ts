@@ -1,11 +1,8 @@
-import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { JobInit } from "../../src/contract/job";
 import { runnerName } from "../../src/contract/runner";
-import type { TagRunner } from "../../src/durable-objects/tag-runner";
 import { groupedIo } from "../../src/pipeline/part-io";
-import { type ApiBody, call, json, registerHls, registerModel, startJob, waitFor } from "./helpers";
+import { type ApiBody, call, json, registerHls, registerModel, runnerJobInit, startJob, waitFor } from "./helpers";
 
 /*
  * A consumer's parts that end together share their D1 tag write (one transaction) and their
@@ -23,8 +20,7 @@ describe("grouped round trips of a consumer's parts", () => {
     await waitFor("grouped-c", jobs[0]!.job_id, ["succeeded"]);
     const before = await texts("grouped-c");
     expect(before).toHaveLength(3);
-    const stub = env.TAG_RUNNER.getByName(runnerName("grouped-c", "grouped"));
-    const init = await runInDurableObject(stub, (runner: TagRunner) => (runner as unknown as { store: { job(): { init: JobInit } } }).store.job()!.init);
+    const init = await runnerJobInit("grouped-c", "grouped");
 
     const io = groupedIo(env);
     // Three parts' writes at once: the first goes alone, the other two share a transaction, in

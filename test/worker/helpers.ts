@@ -1,6 +1,10 @@
+import { runInDurableObject } from "cloudflare:test";
 import { exports, env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { bytesToBase64 } from "../../src/auth/token";
+import type { JobInit } from "../../src/contract/job";
+import { runnerName } from "../../src/contract/runner";
+import type { TagRunner } from "../../src/durable-objects/tag-runner";
 
 export const BASE = "http://tagger.test";
 
@@ -131,4 +135,10 @@ export async function untilGatewayJobEnds(resource: "transcriptions" | "translat
     if (["completed", "failed"].includes(job.data.attributes.status) || Date.now() > until) return job;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** The parameters of the pair's current job, as its runner keeps them (what it hands a consumer with a part). */
+export async function runnerJobInit(qid: string, model: string): Promise<JobInit> {
+  // The store is the runner's own: tests read it through element access, which TypeScript allows for protected members.
+  return runInDurableObject(env.TAG_RUNNER.getByName(runnerName(qid, model)), (runner: TagRunner) => runner["store"].job()!.init);
 }

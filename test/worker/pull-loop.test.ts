@@ -3,9 +3,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { runnerName } from "../../src/contract/runner";
 import type { TagRunner } from "../../src/durable-objects/tag-runner";
-import type { JobInit } from "../../src/contract/job";
 import { handlePart } from "../../src/pipeline/part";
-import { call, json, providerCalls, registerHls, registerModel, startJob, waitFor } from "./helpers";
+import { call, json, providerCalls, registerHls, registerModel, runnerJobInit, startJob, waitFor } from "./helpers";
 
 /*
  * The pull loop: a consumer that reports a part done may take the job's next part in the reply
@@ -63,7 +62,7 @@ describe("the pull loop", () => {
     expect((await stub.parts()).map((p) => p.state)).toEqual(["done", "stopping", "cancelled"]);
 
     // The consumer runs what it was handed, with the job's parameters that came with it.
-    const init = await runInDurableObject(stub, (runner: TagRunner) => (runner as unknown as { store: { job(): { init: JobInit } } }).store.job()!.init);
+    const init = await runnerJobInit("handstop-c", "handstop");
     const outcome = await handlePart(env, handed!, true, init);
     expect(outcome).toMatchObject({ kind: "ack", next: null });
     expect((await stub.parts()).map((p) => p.state)).toEqual(["done", "done", "cancelled"]);
