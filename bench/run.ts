@@ -11,7 +11,7 @@ import { registerDemo } from "../scripts/lib/demo-content";
 import { freePort, type LocalService, migrateLocal, startLocalService, startReferenceProviderProcess } from "../scripts/lib/local-service";
 import { startTestProvider } from "../test/support/test-provider";
 import { manyJobs, singleJob } from "./engine";
-import { type FeedFigure, feedLatency } from "./feeds";
+import { broadcastFloor, type FeedFigure, feedLatency } from "./feeds";
 import { jobRowsSql } from "./job-rows";
 import { ADMIN, type Bench, benchModel, caller, ms, quantile, registerContent, tagAndFollow, timeRequests } from "./lib";
 import { LIVE_LATENCY_MS, liveLag } from "./live";
@@ -102,22 +102,18 @@ try {
     // /job-status against a trivial route, interleaved so both see the same machine; at the
     // runtime's address (the figure) and through the dev proxy (for comparison).
     const pair = async (at: Bench, samples: number) => {
-      await timeRequests(at, "/job-status", 20);
-      await timeRequests(at, "/health", 20);
-      const status: number[] = [];
-      const trivial: number[] = [];
-      for (let i = 0; i < samples; i++) {
-        status.push(...(await timeRequests(at, "/job-status", 1)));
-        trivial.push(...(await timeRequests(at, "/health", 1)));
-      }
-      return { status: status.sort((x, y) => x - y), trivial: trivial.sort((x, y) => x - y) };
+      const paths = ["/job-status", "/health", "/job-status?limit=1", "/job-status?limit=0"];
+      for (const path of paths) await timeRequests(at, path, 20);
+      const times: number[][] = paths.map(() => []);
+      for (let i = 0; i < samples; i++) for (const [k, path] of paths.entries()) times[k]!.push(...(await timeRequests(at, path, 1)));
+      const [status, trivial, one, none] = times.map((t) => t.sort((x, y) => x - y)) as [number[], number[], number[], number[]];
+      return { status, trivial, one, none };
     };
-    const { status, trivial } = await pair(b, SAMPLES);
+    const { status, trivial, one, none } = await pair(b, SAMPLES);
     const proxied = await pair({ ...b, call: caller(service.url) }, SAMPLES / 4);
     const mine = ((await (await b.call("GET", "/job-status")).json()) as { meta: { total: number } }).meta.total;
-    // Where the time goes: the same query for one job (the page's size) and for none (the count alone).
-    const one = (await timeRequests(b, "/job-status?limit=1", SAMPLES / 4)).sort((x, y) => x - y);
-    const none = (await timeRequests(b, "/job-status?limit=0", SAMPLES / 4)).sort((x, y) => x - y);
+    // Where the time goes: the same query for one job (the page's size) and for none (the count
+    // alone), sampled in turn with the two above.
     fig("b_limit_1_median_ms", quantile(one, 0.5), 2);
     fig("b_limit_0_median_ms", quantile(none, 0.5), 2);
     fig("b_job_status_median_ms", quantile(status, 0.5), 2);
@@ -178,6 +174,16 @@ try {
       lines.push(route === "runtime" ? "    at the runtime's address:" : "    through wrangler's dev proxy (for comparison; no deployment has it):");
       lines.push(...feeds.map((f) => `    ${String(f.sockets).padStart(4)} socket(s): median ${ms(f.median)}, p99 ${ms(f.p99)} over ${f.samples} events; median ${(f.median / feeds[0]!.median).toFixed(2)}x the single socket's${route === "runtime" ? " (target <= 2)" : ""}`));
     }
+    // The same clients on a bare ws server with nothing else to do: this machine's floor.
+    const floor = [await broadcastFloor(1), await broadcastFloor(1000)] as const;
+    fig("f_floor_1_median_ms", floor[0].median);
+    fig("f_floor_1000_median_ms", floor[1].median);
+    fig("f_feed_1000_vs_floor", (figures.f_feed_1000_median_ms as number) / floor[1].median, 2);
+    lines.push(
+      "    a bare ws server in its own process sending the same two events a part to the same clients (this machine's floor):",
+      ...floor.map((f) => `    ${String(f.sockets).padStart(4)} socket(s): median ${ms(f.median)}, p99 ${ms(f.p99)} over ${f.samples} events`),
+      `    the engine's 1000-socket median is ${figures.f_feed_1000_vs_floor}x this floor's`,
+    );
     report.push(`(f) part done at the provider -> job.progress at each subscribed socket of the tenant feed (provider 200 ms, one part at a time; ${process.env.BENCH_FEED_SHARDS ?? 1} feed object(s) per tenant)
 ${lines.join("\n")}`);
   }
