@@ -1,3 +1,5 @@
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 
 /**
@@ -72,4 +74,45 @@ export async function feedLatency(o: Opts, sockets: number, parts = 15): Promise
     .sort((a, b) => a - b);
   for (const ws of open) ws.close();
   return { sockets, median: quantile(lat, 0.5), p99: quantile(lat, 0.99), samples: lat.length };
+}
+
+/**
+ * The floor of (f) on this machine: the same `ws` clients on a bare `ws` server in its own
+ * process, which sends each part's two events to every socket with nothing else to do. What any
+ * server could reach here with this client; the engine's figure is read against it too.
+ */
+export async function broadcastFloor(sockets: number, parts = 15): Promise<FeedFigure> {
+  const server = fork(fileURLToPath(new URL("./broadcast-server.mjs", import.meta.url)), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  try {
+    const { port } = await new Promise<{ port: number }>((resolve, reject) => {
+      server.once("message", (m) => resolve(m as { port: number }));
+      server.once("error", reject);
+    });
+    const lat: number[] = [];
+    const open: WebSocket[] = [];
+    for (let i = 0; i < sockets; i += 50) {
+      await Promise.all(
+        Array.from({ length: Math.min(50, sockets - i) }, () => new Promise<void>((resolve, reject) => {
+          const ws = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false });
+          open.push(ws);
+          ws.on("message", (data) => {
+            const e = JSON.parse(String(data)) as { type: string; at: number };
+            if (e.type === "job.progress") lat.push(Date.now() - e.at);
+          });
+          ws.on("open", () => resolve());
+          ws.on("error", () => reject(new Error("floor socket failed")));
+        })),
+      );
+    }
+    // 200 ms apart, as the engine's parts are.
+    for (let part = 1; part <= parts; part++) {
+      server.send({ part, pad: 300 });
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    for (const ws of open) ws.close();
+    lat.sort((a, b) => a - b);
+    return { sockets, median: quantile(lat, 0.5), p99: quantile(lat, 0.99), samples: lat.length };
+  } finally {
+    server.send({ stop: true });
+  }
 }

@@ -24,9 +24,8 @@ export class FeedShard extends DurableObject<Env> {
 
   /** Events from the TenantFeed, in feed_seq order, for the matching sockets here; answers how many sockets this shard holds. */
   async deliver(events: ShardEvent[]): Promise<number> {
-    let sockets = this.ctx.getWebSockets().length;
-    for (const e of events) sockets = sendToSubscribers(this.ctx, e.body, e.qid, e.model);
-    return sockets;
+    sendToSubscribers(this.ctx, events);
+    return this.ctx.getWebSockets().length;
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {

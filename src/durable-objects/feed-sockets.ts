@@ -63,18 +63,30 @@ export async function acceptSubscriber(
   return new Response(null, { status: 101, webSocket: client });
 }
 
-/** Sends an event's body to every socket of this object whose filter matches it; how many sockets the object holds. */
-export function sendToSubscribers(ctx: DurableObjectState, body: string, qid: string, model: string): number {
-  for (const tag of [filterTag(), filterTag(qid), filterTag(undefined, model), filterTag(qid, model)]) {
+/**
+ * Sends events to every socket of this object whose filter matches, socket by socket: each
+ * socket gets all of its events before the next socket gets any. A part's events come in
+ * pairs (job.tags, job.progress), and sending event by event made the last socket's progress
+ * wait behind every socket's tags. Each socket still gets its events in feed_seq order.
+ */
+export function sendToSubscribers(ctx: DurableObjectState, events: ShardEvent[]): void {
+  const byTag = new Map<string, string[]>();
+  for (const e of events) {
+    for (const tag of new Set([filterTag(), filterTag(e.qid), filterTag(undefined, e.model), filterTag(e.qid, e.model)])) {
+      const bodies = byTag.get(tag);
+      if (bodies) bodies.push(e.body);
+      else byTag.set(tag, [e.body]);
+    }
+  }
+  for (const [tag, bodies] of byTag) {
     for (const ws of ctx.getWebSockets(tag)) {
       try {
-        ws.send(body);
+        for (const body of bodies) ws.send(body);
       } catch {
         // A socket that is closing; the runtime drops it.
       }
     }
   }
-  return ctx.getWebSockets().length;
 }
 
 /** Clients only listen; "ping" is answered by the runtime. Other messages get a short note. */

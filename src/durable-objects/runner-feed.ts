@@ -19,6 +19,8 @@ export class RunnerFeed {
    */
   private unpublished: FeedEvent[] = [];
   private publishing = false;
+  /** How many `together` steps are under way: events wait in `unpublished` until none is. */
+  private held = 0;
   private lastProgressAt = 0;
   private progressPending = false;
 
@@ -66,7 +68,21 @@ export class RunnerFeed {
       }
     }
     this.unpublished.push(event);
-    if (!this.publishing) void this.publish();
+    if (!this.publishing && this.held === 0) void this.publish();
+  }
+
+  /**
+   * Runs `step` with publishing held back, so the events it emits go to the tenant feed in one
+   * call and reach each socket together: a report's job.tags and the job.progress it ends with
+   * are a few awaits apart. Events a call already under way did not take wait for it as usual.
+   */
+  async together<T>(step: () => Promise<T>): Promise<T> {
+    this.held++;
+    try {
+      return await step();
+    } finally {
+      if (--this.held === 0 && !this.publishing && this.unpublished.length > 0) void this.publish();
+    }
   }
 
   private async publish(): Promise<void> {

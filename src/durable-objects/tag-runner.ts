@@ -142,23 +142,25 @@ export class TagRunner extends LiveRunner {
     const takers: number[] = [];
     let recorded = false;
     let stopped = false;
-    for (const [i, r] of reports.entries()) {
-      const result = await this.recordPart(jobId, r.part, r.outcome);
-      if (result === "ignored" || result === "retried") continue;
-      recorded = true;
-      if (result === "stopped") stopped = true;
-      // Not for live jobs: their parts come one segment at a time, and a consumer kept busy by
-      // one channel holds the queue's batch (locally one batch per queue at a time) that other
-      // channels' playlist polls wait behind.
-      else if (r.take_next && result === "recorded") takers.push(i);
-    }
+    // The reports' job.tags events and the progress after them reach the feeds in one call.
+    await this.feed.together(async () => {
+      for (const [i, r] of reports.entries()) {
+        const result = await this.recordPart(jobId, r.part, r.outcome);
+        if (result === "ignored" || result === "retried") continue;
+        recorded = true;
+        if (result === "stopped") stopped = true;
+        // Not for live jobs: their parts come one segment at a time, and a consumer kept busy by
+        // one channel holds the queue's batch (locally one batch per queue at a time) that other
+        // channels' playlist polls wait behind.
+        else if (r.take_next && result === "recorded") takers.push(i);
+      }
+      if (recorded && (stopped || this.store.job()!.status === "running")) this.progress();
+    });
     if (!recorded) return answers;
     if (stopped) {
-      this.progress();
       await this.flush(true);
       return answers;
     }
-    if (this.store.job()!.status === "running") this.progress();
     const handed = await this.afterPart(takers.length);
     handed.forEach((m, k) => (answers[takers[k]!] = m));
     return answers;

@@ -75,22 +75,27 @@ export class TenantFeed extends DurableObject<Env> {
 
   /** A runner's event: kept for replays and sent to every subscriber whose filter matches. */
   async publish(event: FeedEvent): Promise<void> {
-    this.publishOne(event);
+    this.publishAll([event]);
   }
 
   /** A runner's events, in their order (those that piled up while its last call was under way). */
   async publishMany(events: FeedEvent[]): Promise<void> {
-    for (const e of events) this.publishOne(e);
+    this.publishAll(events);
   }
 
-  private publishOne(event: FeedEvent): void {
-    const seq = (this.seq = this.lastSeq() + 1);
-    const body = JSON.stringify({ ...event, feed_seq: seq });
-    this.ctx.storage.sql.exec("INSERT INTO feed (feed_seq, qid, model, body) VALUES (?, ?, ?, ?)", seq, event.qid, event.model, body);
-    // Trimmed every FEED_TRIM_EVERY events, not each: one statement less per event on a busy feed.
-    if (seq % FEED_TRIM_EVERY === 0) this.ctx.storage.sql.exec("DELETE FROM feed WHERE feed_seq <= ?", seq - FEED_HISTORY);
-    for (const [k] of this.shardSet()) this.toShard(event.tenant, k, { body, qid: event.qid, model: event.model });
-    sendToSubscribers(this.ctx, body, event.qid, event.model);
+  private publishAll(events: FeedEvent[]): void {
+    const out: ShardEvent[] = [];
+    for (const event of events) {
+      const seq = (this.seq = this.lastSeq() + 1);
+      const body = JSON.stringify({ ...event, feed_seq: seq });
+      this.ctx.storage.sql.exec("INSERT INTO feed (feed_seq, qid, model, body) VALUES (?, ?, ?, ?)", seq, event.qid, event.model, body);
+      // Trimmed every FEED_TRIM_EVERY events, not each: one statement less per event on a busy feed.
+      if (seq % FEED_TRIM_EVERY === 0) this.ctx.storage.sql.exec("DELETE FROM feed WHERE feed_seq <= ?", seq - FEED_HISTORY);
+      const shardEvent = { body, qid: event.qid, model: event.model };
+      for (const [k] of this.shardSet()) this.toShard(event.tenant, k, shardEvent);
+      out.push(shardEvent);
+    }
+    sendToSubscribers(this.ctx, out);
   }
 
   /**

@@ -156,6 +156,42 @@ describe("progress feeds", () => {
     }
   });
 
+  it("events published together reach each socket of every object in feed_seq order, each socket only those its filter matches", async () => {
+    await json(await call("PUT", "/tenants/feede", { token: ADMIN, body: { name: "feede" } }), 201);
+    await json(await call("PUT", `/tenants/feede/members/${DAVE}`, { token: ADMIN, body: { role: "member" } }), 200);
+    const dave = devToken(DAVE);
+    await registerHls("fe2", 1, { token: dave, tenant: "feede" });
+    await registerHls("fe3", 1, { token: dave, tenant: "feede" });
+    const filters = ["", "?qid=fe2", "?model=feedm", "?qid=fe2&model=feedm"];
+    // Twice over, so each filter has sockets on more than one of the tenant's three objects.
+    const socks: Array<{ filter: string; feed: Feed }> = [];
+    for (let round = 0; round < 2; round++) for (const filter of filters) socks.push({ filter, feed: await connect(`/feed${filter}${filter ? "&" : "?"}tenant=feede`, dave) });
+    for (const { feed } of socks) await feed.until((m) => m.type === "snapshot");
+    const events: FeedEvent[] = Array.from({ length: 12 }, (_, i) => ({
+      type: i % 2 ? "job.tags" : "job.progress",
+      job_id: "mixed",
+      qid: i % 2 ? "fe2" : "fe3",
+      model: i % 3 ? "feedm" : "other",
+      tenant: "feede",
+      seq: 2000 + i,
+      at: new Date().toISOString(),
+      data: {},
+    }));
+    // The last one matches every filter: when it has arrived, everything before it has.
+    events.push({ ...events[1]!, seq: 2012, model: "feedm" });
+    await env.TENANT_FEED.getByName("feede").publishMany(events);
+    for (const { filter, feed } of socks) {
+      await feed.until((m) => m.seq === 2012);
+      const q = new URLSearchParams(filter);
+      const expected = events.filter((e) => (!q.get("qid") || e.qid === q.get("qid")) && (!q.get("model") || e.model === q.get("model"))).map((e) => e.seq);
+      const got = feed.received.filter((m) => m.job_id === "mixed");
+      expect(got.map((m) => m.seq), `socket /feed${filter}`).toEqual(expected);
+      const feedSeqs = got.map((m) => m.feed_seq!);
+      expect(feedSeqs).toEqual([...feedSeqs].sort((x, y) => x - y));
+      feed.close();
+    }
+  });
+
   it("a shard left without sockets stops getting events once no socket was placed on it lately; the TenantFeed remembers its shards across restarts", async () => {
     const hub = env.TENANT_FEED.getByName("feedd");
     const shardsOf = () => runInDurableObject(hub, (_i, state) => state.storage.sql.exec<{ k: number }>("SELECT k FROM shards ORDER BY k").toArray().map((r) => r.k));
