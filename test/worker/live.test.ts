@@ -185,6 +185,46 @@ describe("livestream tagging", () => {
     expect(row).toEqual({ status: "failed", error: "The live job's runner no longer runs it", status_reason: "runner_lost" });
   });
 
+  it("a runtime lost between a live answer's D1 writes and its own transaction loses no interval and repeats none", async () => {
+    await liveContent("live-lost", { segment_s: 1, stall_after: 1 });
+    const { jobs } = await startJob("live-lost", { options: { scope: { type: "livestream", segment_length: 1 } }, jobs: [{ model: "livem" }] });
+    const jobId = jobs[0]!.job_id;
+    await expect.poll(async () => (await job("live-lost", jobId)).tag_details?.total_parts ?? 0, { timeout: 10_000 }).toBe(1);
+    const runner = env.TAG_RUNNER.getByName(runnerName("live-lost", "livem"));
+    const seg = (msn: number) => ({ msn, discontinuity: 0, duration_ms: 1000, source: `${env.TEST_PROVIDER_URL}/live/live-lost/seg${msn}.ts`, program_date_ms: Date.now() });
+    // The next answer's D1 writes land; its transaction (the live state, then the parts it
+    // covers) breaks at its last step, and the object goes away with whatever it held in memory.
+    await runInDurableObject(runner, (instance) => {
+      // Element access reaches the runner's private part store, as nothing outside the object may.
+      const store = instance["store"];
+      const insertParts = store.insertParts.bind(store);
+      store.insertParts = () => {
+        store.insertParts = insertParts;
+        throw new Error("runtime lost");
+      };
+    });
+    const lost = await runner.liveSegments(jobId, [seg(1), seg(2)], 1000, false).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(String(lost)).toMatch(/runtime lost/);
+    expect(await runner.parts()).toHaveLength(1);
+    await runInDurableObject(runner, (_runner, state) => state.abort("restart")).catch(() => undefined);
+    // The next look at the playlist plans the same segment again: its part exists once.
+    const again = env.TAG_RUNNER.getByName(runnerName("live-lost", "livem"));
+    await again.liveSegments(jobId, [seg(1), seg(2)], 1000, false);
+    await again.liveSegments(jobId, [seg(1), seg(2)], 1000, false);
+    const parts = await again.parts();
+    expect(parts).toHaveLength(2);
+    expect(new Set(parts.map((p) => p.id)).size).toBe(2);
+    await expect.poll(async () => (await job("live-lost", jobId)).tag_details?.tagged_parts ?? 0, { timeout: 10_000 }).toBe(2);
+    await json(await call("POST", "/live-lost/stop"), 200);
+    await waitFor("live-lost", jobId, ["cancelled", "succeeded"], 5000);
+    const starts = (await tagsOf("live-lost")).map((t) => t.start_time);
+    expect(starts).toHaveLength(2);
+    expect(new Set(starts).size).toBe(2);
+  });
+
   it("a restarted job with replace=false does not tag an interval twice", async () => {
     await liveContent("live-again", { segment_s: 1, window: 12 });
     const first = await startJob("live-again", { options: { scope: { type: "livestream", segment_length: 2 } }, jobs: [{ model: "livem" }] });
