@@ -51,6 +51,8 @@ const PROVIDER_MIGRATIONS: StorageMigration[] = [
 export class ProviderState extends DurableObject<Env> {
   private waiters: Waiter[] = [];
   private prunedAt = 0;
+  /** No lease runs out before this (a lower bound, kept in memory; unknown after a restart). */
+  private leasesLastUntil: number | undefined;
   private prunedMinute = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -254,6 +256,7 @@ export class ProviderState extends DurableObject<Env> {
   private grant(lease: string, leaseMs: number, now: number, use: SlotUse | undefined) {
     const sql = this.ctx.storage.sql;
     sql.exec("INSERT OR REPLACE INTO leases (id, expires_at) VALUES (?, ?)", lease, now + leaseMs);
+    if (this.leasesLastUntil !== undefined) this.leasesLastUntil = Math.min(this.leasesLastUntil, now + leaseMs);
     // A lease granted again after it expired keeps its first record: one call, one wait.
     sql.exec(
       "INSERT OR IGNORE INTO calls (lease, tenant, model, queued_at, started_at) VALUES (?, ?, ?, ?, ?)",
@@ -274,8 +277,16 @@ export class ProviderState extends DurableObject<Env> {
     this.ctx.storage.sql.exec("UPDATE calls SET ended_at = ?, ok = ? WHERE lease = ? AND ended_at IS NULL", now, ok === null ? null : ok ? 1 : 0, lease);
   }
 
+  /**
+   * Drops the leases of holders that vanished. Skipped until the earliest lease can have run out
+   * (`leasesLastUntil`): a lease lasts minutes and every slot operation starts here, so this was
+   * a statement per operation that almost never deleted anything.
+   */
   private expireLeases(now: number) {
-    this.ctx.storage.sql.exec("DELETE FROM leases WHERE expires_at <= ?", now);
+    if (this.leasesLastUntil !== undefined && now < this.leasesLastUntil) return;
+    const sql = this.ctx.storage.sql;
+    sql.exec("DELETE FROM leases WHERE expires_at <= ?", now);
+    this.leasesLastUntil = sql.exec<{ t: number | null }>("SELECT MIN(expires_at) AS t FROM leases").one().t ?? Number.POSITIVE_INFINITY;
   }
 
   private leaseExists(lease: string): boolean {
