@@ -19,7 +19,7 @@ export class RunnerFeed {
    */
   private unpublished: FeedEvent[] = [];
   private publishing = false;
-  /** How many `together` steps are under way: events wait in `unpublished` until none is. */
+  /** How many `together` steps are under way: events emitted meanwhile wait for one to end. */
   private held = 0;
   private lastProgressAt = 0;
   private progressPending = false;
@@ -74,14 +74,16 @@ export class RunnerFeed {
   /**
    * Runs `step` with publishing held back, so the events it emits go to the tenant feed in one
    * call and reach each socket together: a report's job.tags and the job.progress it ends with
-   * are a few awaits apart. Events a call already under way did not take wait for it as usual.
+   * are a few awaits apart. Every step's end publishes what is waiting, including what other
+   * steps under way emitted so far, so steps that overlap without end cannot hold events back.
    */
   async together<T>(step: () => Promise<T>): Promise<T> {
     this.held++;
     try {
       return await step();
     } finally {
-      if (--this.held === 0 && !this.publishing && this.unpublished.length > 0) void this.publish();
+      this.held--;
+      if (!this.publishing && this.unpublished.length > 0) void this.publish();
     }
   }
 

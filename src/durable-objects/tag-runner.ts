@@ -140,10 +140,10 @@ export class TagRunner extends LiveRunner {
   async partsDone(jobId: string, reports: PartReport[]): Promise<Array<PartMessage | null>> {
     const answers: Array<PartMessage | null> = reports.map(() => null);
     const takers: number[] = [];
-    let recorded = false;
-    let stopped = false;
     // The reports' job.tags events and the progress after them reach the feeds in one call.
-    await this.feed.together(async () => {
+    const { recorded, stopped } = await this.feed.together(async () => {
+      let recorded = false;
+      let stopped = false;
       for (const [i, r] of reports.entries()) {
         const result = await this.recordPart(jobId, r.part, r.outcome);
         if (result === "ignored" || result === "retried") continue;
@@ -155,6 +155,7 @@ export class TagRunner extends LiveRunner {
         else if (r.take_next && result === "recorded") takers.push(i);
       }
       if (recorded && (stopped || this.store.job()!.status === "running")) this.progress();
+      return { recorded, stopped };
     });
     if (!recorded) return answers;
     if (stopped) {
