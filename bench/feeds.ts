@@ -85,7 +85,7 @@ export async function broadcastFloor(sockets: number, parts = 15): Promise<FeedF
   const server = fork(fileURLToPath(new URL("./broadcast-server.mjs", import.meta.url)), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
   try {
     const { port } = await new Promise<{ port: number }>((resolve, reject) => {
-      server.once("message", (m) => resolve(m as { port: number }));
+      server.once("message", (m) => (typeof m === "object" && m !== null && "port" in m && typeof m.port === "number" ? resolve({ port: m.port }) : reject(new Error("the floor server sent no port"))));
       server.once("error", reject);
     });
     const lat: number[] = [];
@@ -96,6 +96,7 @@ export async function broadcastFloor(sockets: number, parts = 15): Promise<FeedF
           const ws = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false });
           open.push(ws);
           ws.on("message", (data) => {
+            // The messages of broadcast-server.mjs, whose shape this file knows.
             const e = JSON.parse(String(data)) as { type: string; at: number };
             if (e.type === "job.progress") lat.push(Date.now() - e.at);
           });

@@ -106,7 +106,7 @@ try {
       for (const path of paths) await timeRequests(at, path, 20);
       const times: number[][] = paths.map(() => []);
       for (let i = 0; i < samples; i++) for (const [k, path] of paths.entries()) times[k]!.push(...(await timeRequests(at, path, 1)));
-      const [status, trivial, one, none] = times.map((t) => t.sort((x, y) => x - y)) as [number[], number[], number[], number[]];
+      const [status = [], trivial = [], one = [], none = []] = times.map((t) => t.sort((x, y) => x - y));
       return { status, trivial, one, none };
     };
     const { status, trivial, one, none } = await pair(b, SAMPLES);
@@ -178,7 +178,7 @@ try {
     const floor = [await broadcastFloor(1), await broadcastFloor(1000)] as const;
     fig("f_floor_1_median_ms", floor[0].median);
     fig("f_floor_1000_median_ms", floor[1].median);
-    fig("f_feed_1000_vs_floor", (figures.f_feed_1000_median_ms as number) / floor[1].median, 2);
+    fig("f_feed_1000_vs_floor", Number(figures.f_feed_1000_median_ms) / floor[1].median, 2);
     lines.push(
       "    a bare ws server in its own process sending the same two events a part to the same clients (this machine's floor):",
       ...floor.map((f) => `    ${String(f.sockets).padStart(4)} socket(s): median ${ms(f.median)}, p99 ${ms(f.p99)} over ${f.samples} events`),
