@@ -78,7 +78,7 @@ export async function feedLatency(o: Opts, sockets: number, parts = 15): Promise
 
 /**
  * The floor of (f) on this machine: the same `ws` clients on a bare `ws` server in its own
- * process, which sends each part's two events to every socket with nothing else to do. What any
+ * process, which sends each part's two events to every socket with nothing else to do. The best a
  * server could reach here with this client; the engine's figure is read against it too.
  */
 export async function broadcastFloor(sockets: number, parts = 15): Promise<FeedFigure> {

@@ -65,7 +65,7 @@ export async function acceptSubscriber(
 
 /**
  * Sends events to every socket of this object whose filter matches, socket by socket: each
- * socket gets all of its events before the next socket gets any. A part's events come in
+ * socket gets all of its events before the next socket gets its first. A part's events come in
  * pairs (job.tags, job.progress), and sending event by event made the last socket's progress
  * wait behind every socket's tags. Each socket still gets its events in feed_seq order.
  */

@@ -30,6 +30,19 @@ async function runCron(controller: ScheduledController) {
 const tagsOf = async (qid: string) => (await json<{ tags: Tag[] }>(await call("GET", `/${qid}/tags?limit=1000`), 200)).tags;
 const job = async (qid: string, jobId: string) => (await json<ApiBody>(await call("GET", `/${qid}/job-status`), 200)).jobs.find((j: { job_id: string }) => j.job_id === jobId);
 
+/**
+ * A live job on a channel that stalls after its first segment, once that segment's part exists:
+ * the test then hands the runner playlist answers itself (`seg(msn)` is one of that channel's segments).
+ */
+async function stalledLiveJob(qid: string) {
+  await liveContent(qid, { segment_s: 1, stall_after: 1 });
+  const { jobs } = await startJob(qid, { options: { scope: { type: "livestream", segment_length: 1 } }, jobs: [{ model: "livem" }] });
+  const jobId = jobs[0]!.job_id;
+  await expect.poll(async () => (await job(qid, jobId)).tag_details?.total_parts ?? 0, { timeout: 10_000 }).toBe(1);
+  const seg = (msn: number) => ({ msn, discontinuity: 0, duration_ms: 1000, source: `${env.TEST_PROVIDER_URL}/live/${qid}/seg${msn}.ts`, program_date_ms: Date.now() });
+  return { jobId, runner: env.TAG_RUNNER.getByName(runnerName(qid, "livem")), seg };
+}
+
 describe("livestream tagging", () => {
   beforeAll(async () => {
     await registerModel("livem");
@@ -139,14 +152,9 @@ describe("livestream tagging", () => {
   });
 
   it("changes nothing when the same playlist answer arrives twice", async () => {
-    await liveContent("live-dup", { segment_s: 1, stall_after: 1 });
-    const { jobs } = await startJob("live-dup", { options: { scope: { type: "livestream", segment_length: 1 } }, jobs: [{ model: "livem" }] });
-    const jobId = jobs[0]!.job_id;
-    await expect.poll(async () => (await job("live-dup", jobId)).tag_details?.total_parts ?? 0, { timeout: 10_000 }).toBe(1);
-    const runner = env.TAG_RUNNER.getByName(runnerName("live-dup", "livem"));
-    const seg = { msn: 1, discontinuity: 0, duration_ms: 1000, source: `${env.TEST_PROVIDER_URL}/live/live-dup/seg1.ts`, program_date_ms: Date.now() };
-    await runner.liveSegments(jobId, [seg], 1000, false);
-    await runner.liveSegments(jobId, [seg], 1000, false);
+    const { jobId, runner, seg } = await stalledLiveJob("live-dup");
+    await runner.liveSegments(jobId, [seg(1)], 1000, false);
+    await runner.liveSegments(jobId, [seg(1)], 1000, false);
     expect(await runner.parts()).toHaveLength(2);
     await json(await call("POST", "/live-dup/stop"), 200);
   });
@@ -186,12 +194,7 @@ describe("livestream tagging", () => {
   });
 
   it("a runtime lost between a live answer's D1 writes and its own transaction loses no interval and repeats none", async () => {
-    await liveContent("live-lost", { segment_s: 1, stall_after: 1 });
-    const { jobs } = await startJob("live-lost", { options: { scope: { type: "livestream", segment_length: 1 } }, jobs: [{ model: "livem" }] });
-    const jobId = jobs[0]!.job_id;
-    await expect.poll(async () => (await job("live-lost", jobId)).tag_details?.total_parts ?? 0, { timeout: 10_000 }).toBe(1);
-    const runner = env.TAG_RUNNER.getByName(runnerName("live-lost", "livem"));
-    const seg = (msn: number) => ({ msn, discontinuity: 0, duration_ms: 1000, source: `${env.TEST_PROVIDER_URL}/live/live-lost/seg${msn}.ts`, program_date_ms: Date.now() });
+    const { jobId, runner, seg } = await stalledLiveJob("live-lost");
     // The next answer's D1 writes land; its transaction (the live state, then the parts it
     // covers) breaks at its last step, and the object goes away with whatever it held in memory.
     await runInDurableObject(runner, (instance) => {
