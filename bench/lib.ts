@@ -106,11 +106,11 @@ export async function tagAndFollow(b: Bench, qid: string, model: string): Promis
   }
 }
 
-export async function timeRequests(b: Bench, path: string, n: number): Promise<number[]> {
+export async function timeRequests(b: Bench, path: string, n: number, headers?: Record<string, string>): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
     const t = performance.now();
-    await (await b.call("GET", path)).arrayBuffer();
+    await (await b.call("GET", path, undefined, headers)).arrayBuffer();
     out.push(performance.now() - t);
   }
   return out;

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { ACTIVE_STATUSES, type JobStatus } from "../jobs/status";
 import type { Db } from "./client";
-import { type JobRow, jobs } from "./schema";
+import { jobFingerprints, type JobRow, jobs } from "./schema";
 
 /*
  * Every query of the `jobs` table. The row is a snapshot for queries: the pair's TagRunner is
@@ -43,18 +43,68 @@ function jobOrder(sort: JobSort) {
 }
 
 /** Newest first unless `sort` says otherwise; always a bounded page (SQLite takes no OFFSET without a LIMIT). */
-export async function findJobs(d: Db, f: JobFilter, start: number, limit: number, sort: JobSort = "-created_at") {
-  const w = where(f);
+function pageQuery(d: Db, w: SQL | undefined, start: number, limit: number, sort: JobSort) {
   // The total rides along with the page (one D1 round trip); only a page past the end needs a count.
-  const page = await d
+  return d
     .select({ job: jobs, total: sql<number>`count(*) over ()`.mapWith(Number) })
     .from(jobs)
     .where(w)
     .orderBy(...jobOrder(sort))
     .limit(limit)
     .offset(start);
+}
+
+async function pageOf(d: Db, w: SQL | undefined, start: number, limit: number, page: Array<{ job: JobRow; total: number }>) {
   const total = page[0]?.total ?? (start > 0 || limit === 0 ? ((await d.select({ n: count() }).from(jobs).where(w))[0]?.n ?? 0) : 0);
   return { rows: page.map((r) => r.job), total };
+}
+
+export async function findJobs(d: Db, f: JobFilter, start: number, limit: number, sort: JobSort = "-created_at") {
+  const w = where(f);
+  return pageOf(d, w, start, limit, await pageQuery(d, w, start, limit, sort));
+}
+
+/**
+ * The fingerprint scopes whose jobs hold every job the filter can match: its tenants, else its
+ * user, else every job (migrations/0016_job_fingerprints.sql).
+ */
+function scopesOf(f: JobFilter): string[] {
+  if (f.tenantIds) return f.tenantIds.map((t) => `t:${t}`);
+  if (f.user) return [`u:${f.user}`];
+  return ["*"];
+}
+
+function fingerprintQuery(d: Db, f: JobFilter) {
+  const scopes = scopesOf(f);
+  return d
+    .select({ n: count(), sum: sql<number>`coalesce(sum(${jobFingerprints.fingerprint}), 0)`.mapWith(Number) })
+    .from(jobFingerprints)
+    .where(scopes.length === 1 ? eq(jobFingerprints.scope, scopes[0]!) : inArray(jobFingerprints.scope, scopes.length ? scopes : ["\u0000"]));
+}
+
+const fingerprintOf = (rows: Array<{ n: number; sum: number }>) => `${rows[0]?.n ?? 0}:${rows[0]?.sum ?? 0}`;
+
+/**
+ * A value that changes whenever a job the filter can match changes (and, rarely, when another
+ * job of the same scopes does): equal fingerprints mean an unchanged page.
+ */
+export async function jobsFingerprint(d: Db, f: JobFilter): Promise<string> {
+  return fingerprintOf(await fingerprintQuery(d, f));
+}
+
+/**
+ * findJobs and the filter's fingerprint, read in one D1 batch (one transaction), so the page is
+ * exactly the one the fingerprint names. A page past the end counts its total afterwards, outside
+ * the batch: it has no fingerprint (null). `limit` 0 asks only for the total.
+ */
+export async function findJobsFingerprinted(d: Db, f: JobFilter, start: number, limit: number, sort: JobSort = "-created_at") {
+  const w = where(f);
+  if (limit === 0) {
+    const [fp, counted] = await d.batch([fingerprintQuery(d, f), d.select({ n: count() }).from(jobs).where(w)]);
+    return { rows: [], total: counted[0]?.n ?? 0, fingerprint: fingerprintOf(fp) };
+  }
+  const [fp, page] = await d.batch([fingerprintQuery(d, f), pageQuery(d, w, start, limit, sort)]);
+  return { ...(await pageOf(d, w, start, limit, page)), fingerprint: page.length > 0 || start === 0 ? fingerprintOf(fp) : null };
 }
 
 export async function getJob(d: Db, id: string) {

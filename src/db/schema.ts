@@ -72,6 +72,12 @@ export const jobs = sqliteTable("jobs", {
   failed_parts: integer("failed_parts").notNull().default(0),
 });
 
+/** Changed by triggers with every change to a scope's jobs (migrations/0016_job_fingerprints.sql). */
+export const jobFingerprints = sqliteTable("job_fingerprints", {
+  scope: text("scope").primaryKey(),
+  fingerprint: integer("fingerprint").notNull(),
+});
+
 export const tracks = sqliteTable(
   "tracks",
   { qid: text("qid").notNull(), name: text("name").notNull(), label: text("label").notNull(), tenant_id: text("tenant_id").notNull().default("") },

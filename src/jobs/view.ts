@@ -2,7 +2,12 @@ import type { JobRow } from "../db/schema";
 import { defaultReason, progressOf, type StatusReason, taggingProgressOf, type TagStatus, tagStatusOf } from "./status";
 import { isoTime } from "./time";
 
-/** A D1 job row in the contract's JobStatus shape. */
+/** Whether the row's view changes with the time it is asked at (time_running of a job that has not ended). */
+export function viewDependsOnNow(row: JobRow): boolean {
+  return row.status !== "queued" && row.ended_at === null;
+}
+
+/** A D1 job row in the contract's JobStatus shape (only time_running reads `now`: see viewDependsOnNow). */
 export function jobStatusView(row: JobRow, now = Date.now()) {
   const counters = { total: row.total_parts, downloaded: row.downloaded_parts, tagged: row.tagged_parts };
   const progress = progressOf(row.status, counters);

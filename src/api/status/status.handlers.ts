@@ -3,7 +3,10 @@ import { runnerFor } from "../../contract/runner";
 import { levelsFrom } from "../../contract/job-events";
 import { jobEventsPage } from "../../db/job-events";
 import { isoTime } from "../../jobs/time";
-import type { RouteHandler } from "@hono/zod-openapi";
+import type { RouteHandler, z } from "@hono/zod-openapi";
+import type { Context, TypedResponse } from "hono";
+import type { JSONParsed } from "hono/utils/types";
+import { jobStatusPage } from "./job-pages";
 import type { AppEnv } from "../../app-env";
 import { contentFor, tagStoreRef } from "../../auth/content-access";
 import { principalOf } from "../../auth/middleware";
@@ -13,9 +16,19 @@ import { findJobs, getJob, type JobFilter, softDeleteJob } from "../../db/jobs";
 import { badRequest, forbidden, notFound } from "../../errors";
 import { isTerminal, statusFromFilter } from "../../jobs/status";
 import { MAX_JOBS_PER_PAGE } from "../../limits";
-import { jobStatusView } from "../../jobs/view";
 import { contentTagStatus, modelTagStatus } from "../../tagstore/reports";
-import type { contentJobStatus as ContentRoute, deleteJob as DeleteRoute, jobEvents as EventsRoute, jobStatus as ListRoute, modelTagStatus as ModelRoute, tagStatus as TagStatusRoute } from "./status.routes";
+import type { contentJobStatus as ContentRoute, deleteJob as DeleteRoute, jobEvents as EventsRoute, jobStatus as ListRoute, modelTagStatus as ModelRoute, StatusResponseSchema, tagStatus as TagStatusRoute } from "./status.routes";
+
+/**
+ * A job page's JSON, sent as c.json would send it. job-pages.ts rendered it with jobStatusView,
+ * the view behind StatusResponseSchema, so it is the route's response; the compiler cannot see
+ * that through a string, hence the cast.
+ */
+/** `Cache-Control: no-cache` asks for a job page read from D1, not one answered from memory. */
+const wantsFresh = (c: Context) => /\bno-cache\b/i.test(c.req.header("cache-control") ?? "");
+
+const pageResponse = (c: Context, body: string) =>
+  c.body(body, 200, { "content-type": "application/json" }) as unknown as TypedResponse<JSONParsed<z.infer<typeof StatusResponseSchema>>, 200, "json">;
 
 /** Which jobs a /job-status query may see: the caller's own unless they are an admin asking for more. */
 function scopeFilter(p: Principal, tenant: string | undefined, user: string | undefined): Pick<JobFilter, "tenantIds" | "user"> {
@@ -48,9 +61,8 @@ export const jobStatusHandler: RouteHandler<typeof ListRoute, AppEnv> = async (c
   };
   const start = q.start ?? 0;
   const limit = Math.min(q.limit ?? MAX_JOBS_PER_PAGE, MAX_JOBS_PER_PAGE);
-  const { rows, total } = await findJobs(db(c.env), filter, start, limit, q.sort);
-  const now = Date.now();
-  return c.json({ jobs: rows.map((r) => jobStatusView(r, now)), meta: { total, start, limit, count: rows.length } }, 200);
+  const page = await jobStatusPage(db(c.env), filter, start, limit, q.sort ?? "-created_at", Date.now(), wantsFresh(c));
+  return pageResponse(c, page.body);
 };
 
 export const contentJobStatusHandler: RouteHandler<typeof ContentRoute, AppEnv> = async (c) => {
@@ -68,14 +80,13 @@ export const contentJobStatusHandler: RouteHandler<typeof ContentRoute, AppEnv> 
     ...(q.model ? { model: q.model } : {}),
     ...(q.title ? { title: q.title } : {}),
   };
-  const { rows, total } = await findJobs(db(c.env), filter, start, limit, q.sort);
+  const page = await jobStatusPage(db(c.env), filter, start, limit, q.sort ?? "-created_at", Date.now(), wantsFresh(c));
   // The content has no job at all (for this caller): 404, as the contract says; a filter or a
   // page that matches nothing is an empty page.
-  if (total === 0 && (await findJobs(db(c.env), { qid, ...(isSystem(p) ? {} : { tenantIds: [...p.roles.keys()] }) }, 0, 0)).total === 0) {
+  if (page.total === 0 && (await findJobs(db(c.env), { qid, ...(isSystem(p) ? {} : { tenantIds: [...p.roles.keys()] }) }, 0, 0)).total === 0) {
     throw notFound("No jobs found", "NO_JOBS_FOUND");
   }
-  const now = Date.now();
-  return c.json({ jobs: rows.map((r) => jobStatusView(r, now)), meta: { total, start, limit, count: rows.length } }, 200);
+  return pageResponse(c, page.body);
 };
 
 export const deleteJobHandler: RouteHandler<typeof DeleteRoute, AppEnv> = async (c) => {

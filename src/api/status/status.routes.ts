@@ -6,7 +6,7 @@ import { MAX_OFFSET } from "../../limits";
 import { authQuery, errorResponses, jsonResponse, modelParam, offsetQuery, PaginationMetaSchema, qidParam } from "../shared.schemas";
 import { ContentStatusResponseSchema, JobStatusSchema, ModelStatusResponseSchema } from "./status.schemas";
 
-const StatusResponseSchema = z.object({ jobs: z.array(JobStatusSchema), meta: PaginationMetaSchema }).openapi("StatusResponse");
+export const StatusResponseSchema = z.object({ jobs: z.array(JobStatusSchema), meta: PaginationMetaSchema }).openapi("StatusResponse");
 const limitQuery = z
   .string()
   .regex(/^(\d{1,16}|null)$/, "must be a non-negative integer or null")
@@ -31,7 +31,7 @@ export const jobStatus = createRoute({
   path: "/job-status",
   tags: ["status"],
   operationId: "jobStatus",
-  description: "Jobs the caller may see, newest first, filtered by content, status, user, model or title, a page at a time (`start`, `limit`; `limit=0` counts). The Tagger API's job-status.",
+  description: "Jobs the caller may see, newest first, filtered by content, status, user, model or title, a page at a time (`start`, `limit`; `limit=0` counts). The Tagger API's job-status. A page whose jobs did not change since it was last read is answered from memory (every change to a job is seen by the next request); `Cache-Control: no-cache` reads it from the database all the same.",
   summary: "Query job statuses",
   request: {
     query: z.object({ ...jobFilters, qid: z.string().max(128).optional(), tenant: z.string().max(64).optional() }).strict(),
@@ -44,7 +44,7 @@ export const contentJobStatus = createRoute({
   path: "/{qid}/job-status",
   tags: ["status"],
   operationId: "contentJobStatus",
-  description: "The jobs of one content, newest first, with the same filters and paging as /job-status.",
+  description: "The jobs of one content, newest first, with the same filters, paging and `Cache-Control: no-cache` as /job-status.",
   summary: "Query job statuses for a single content",
   request: {
     params: z.object({ qid: qidParam }),
