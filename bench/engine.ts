@@ -29,7 +29,13 @@ export async function singleJob(b: Bench, label: string, parts: number, concurre
 export interface ManyJobsFigure {
   jobs: number;
   partsEach: number;
+  /**
+   * From the first POST /tag to the last job's end as the service recorded it (its
+   * status_changed in /job-status); the polled wall when a job did not end.
+   */
   wallMs: number;
+  /** From the first POST /tag to the poll that found every job ended (polls are 200 ms apart). */
+  polledWallMs: number;
   idealMs: number;
   partsPerS: number;
   succeeded: number;
@@ -59,6 +65,8 @@ export async function prepareManyJobs(b: Bench, label: string, jobs: number, par
 async function runManyJobs(b: Bench, model: string, qids: string[], partsEach: number, concurrency: number, latencyMs: number, deadlineMs: number): Promise<ManyJobsFigure> {
   const jobs = qids.length;
   const t0 = performance.now();
+  // The service's clock is this machine's: its recorded end times compare with this one.
+  const t0Epoch = Date.now();
   const starts = await Promise.all(
     qids.map(async (qid) => {
       const t = performance.now();
@@ -67,14 +75,16 @@ async function runManyJobs(b: Bench, model: string, qids: string[], partsEach: n
       return performance.now() - t;
     }),
   );
-  let statuses: Array<{ status: string; tagging_progress: string }> = [];
+  let statuses: Array<{ status: string; tagging_progress: string; status_changed: string }> = [];
   for (;;) {
-    ({ jobs: statuses } = (await (await b.call("GET", `/job-status?model=${model}&limit=${jobs}`)).json()) as { jobs: Array<{ status: string; tagging_progress: string }> });
+    ({ jobs: statuses } = (await (await b.call("GET", `/job-status?model=${model}&limit=${jobs}`)).json()) as { jobs: typeof statuses });
     const ended = statuses.filter((j) => ["succeeded", "failed", "cancelled"].includes(j.status)).length;
     if (ended === jobs || performance.now() - t0 > deadlineMs) break;
     await sleep(200);
   }
-  const wallMs = performance.now() - t0;
+  const polledWallMs = performance.now() - t0;
+  const ends = statuses.filter((j) => ["succeeded", "failed", "cancelled"].includes(j.status)).map((j) => Date.parse(j.status_changed));
+  const wallMs = ends.length === jobs ? Math.max(...ends) - t0Epoch : polledWallMs;
   const others: Record<string, number> = {};
   let succeeded = 0;
   for (const j of statuses) {
@@ -83,5 +93,5 @@ async function runManyJobs(b: Bench, model: string, qids: string[], partsEach: n
   }
   starts.sort((a, c) => a - c);
   const parts = jobs * partsEach;
-  return { jobs, partsEach, wallMs, idealMs: (parts * latencyMs) / concurrency, partsPerS: parts / (wallMs / 1000), succeeded, others, startMedianMs: quantile(starts, 0.5) };
+  return { jobs, partsEach, wallMs, polledWallMs, idealMs: (parts * latencyMs) / concurrency, partsPerS: parts / (wallMs / 1000), succeeded, others, startMedianMs: quantile(starts, 0.5) };
 }

@@ -83,8 +83,10 @@ try {
     const a3 = await manyJobs(b, "a3", 20, 24, 64, 0, 300_000);
     fig("a3_parts_per_s", a3.partsPerS, 1);
     fig("a3_wall_ms", a3.wallMs);
+    fig("a3_polled_parts_per_s", (20 * 24) / (a3.polledWallMs / 1000), 1);
     report.push(`(a3) engine capacity: 20 jobs of 24 parts at once, instant provider (64 at once)
-    ${a3.succeeded}/20 succeeded in ${ms(a3.wallMs)}: ${a3.partsPerS.toFixed(1)} parts/s${Object.keys(a3.others).length ? `; not succeeded: ${JSON.stringify(a3.others)}` : ""}`);
+    ${a3.succeeded}/20 succeeded in ${ms(a3.wallMs)} (to the last job's recorded end): ${a3.partsPerS.toFixed(1)} parts/s${Object.keys(a3.others).length ? `; not succeeded: ${JSON.stringify(a3.others)}` : ""}
+    as polled every 200 ms, as earlier benches measured it: ${ms(a3.polledWallMs)}, ${figures.a3_polled_parts_per_s} parts/s`);
   }
   if (want("c")) {
     await benchModel(b, "benchc", 100, 8);
@@ -212,7 +214,7 @@ ${runs.map((r) => `    ${String(r.jobs).padStart(2)} live job(s): median ${ms(r.
     fig("g_succeeded", g.succeeded);
     report.push(`(g) 500 jobs of 5 parts started at once (provider 100 ms, 32 at once across the jobs)
     ${g.succeeded}/500 succeeded with 5/5 parts${Object.keys(g.others).length ? `; the others: ${JSON.stringify(g.others)}` : ", none stuck"}; POST /tag median ${ms(g.startMedianMs)}
-    wall ${ms(g.wallMs)}; ideal 2500 x 100 ms / 32 = ${ms(g.idealMs)}; ratio ${(g.wallMs / g.idealMs).toFixed(2)}; ${g.partsPerS.toFixed(1)} parts/s`);
+    wall ${ms(g.wallMs)} (to the last job's recorded end; ${ms(g.polledWallMs)} polled); ideal 2500 x 100 ms / 32 = ${ms(g.idealMs)}; ratio ${(g.wallMs / g.idealMs).toFixed(2)}; ${g.partsPerS.toFixed(1)} parts/s`);
   }
   console.log(`\n${report.join("\n")}\n`);
   console.log(`BENCH_JSON ${JSON.stringify(figures)}`);
