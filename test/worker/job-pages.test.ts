@@ -95,6 +95,28 @@ describe("/job-status from memory", () => {
     expect((await statusOf("/job-status", token)).jobs.map((j) => j.title)).toEqual(["Renamed again"]);
   });
 
+  it("keeps a bounded number of pages, dropping the least recently used first", async () => {
+    const d = db(env);
+    const frank = "0x00000000000000000000000000000000f7a4c001";
+    const token = devToken(frank);
+    await insertJob(d, row("lru-1", frank, "lru"));
+    const titles = async (path: string) => (await statusOf(path, token)).jobs.map((j) => j.title);
+    expect(await titles("/job-status?limit=1")).toEqual(["Title of lru-1"]);
+    expect(await titles("/job-status?limit=2")).toEqual(["Title of lru-1"]);
+    // Both kept: a change behind the triggers' back is not seen by either.
+    const kept = (await storedFingerprint(`u:${frank}`))!.fingerprint;
+    await env.DB.prepare("UPDATE jobs SET title = 'Renamed' WHERE id = 'lru-1'").run();
+    await env.DB.prepare("UPDATE job_fingerprints SET fingerprint = ? WHERE scope = ?").bind(kept, `u:${frank}`).run();
+    expect(await titles("/job-status?limit=2")).toEqual(["Title of lru-1"]);
+    // 256 other pages later (limit=2 used again halfway), limit=1 was dropped and limit=2 was not.
+    for (let limit = 3; limit < 3 + 256; limit++) {
+      await call("GET", `/job-status?limit=${limit}`, { token });
+      if (limit === 130) expect(await titles("/job-status?limit=2")).toEqual(["Title of lru-1"]);
+    }
+    expect(await titles("/job-status?limit=1")).toEqual(["Renamed"]);
+    expect(await titles("/job-status?limit=2")).toEqual(["Title of lru-1"]);
+  });
+
   it("never misses a change, however often the page changes between polls", async () => {
     const d = db(env);
     const token = devToken(BOB);

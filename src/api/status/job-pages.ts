@@ -34,8 +34,13 @@ interface Entry {
   readAt: number;
 }
 
-/** Pages kept per D1 binding, least recently used dropped first. */
+/**
+ * Pages kept per D1 binding, least recently used dropped first, and the jobs on them all
+ * together: a page holds up to 1,000 (MAX_JOBS_PER_PAGE), about 1.5 KB of memory each with its
+ * JSON, so 10,000 bound the cache to some 15 MB of an isolate's 128 MB.
+ */
 const MAX_PAGES = 256;
+const MAX_JOBS_KEPT = 10_000;
 /**
  * A page is read again after this long whatever its fingerprint says: the bound on how long a
  * page could be wrong if two states of a scope ever drew the same fingerprint (about one chance
@@ -43,12 +48,34 @@ const MAX_PAGES = 256;
  */
 const MAX_AGE_MS = 60_000;
 
-const pagesByDb = new WeakMap<Db, Map<string, Entry>>();
+/** One D1 binding's pages, in the order they were last used, and how many jobs they hold. */
+interface Pages {
+  byKey: Map<string, Entry>;
+  jobs: number;
+}
 
-function pagesOf(d: Db): Map<string, Entry> {
+const pagesByDb = new WeakMap<Db, Pages>();
+
+function pagesOf(d: Db): Pages {
   let pages = pagesByDb.get(d);
-  if (!pages) pagesByDb.set(d, (pages = new Map()));
+  if (!pages) pagesByDb.set(d, (pages = { byKey: new Map(), jobs: 0 }));
   return pages;
+}
+
+function forget(pages: Pages, key: string): void {
+  const entry = pages.byKey.get(key);
+  if (!entry) return;
+  pages.byKey.delete(key);
+  pages.jobs -= entry.rows.length;
+}
+
+function keep(pages: Pages, key: string, entry: Entry): void {
+  pages.byKey.set(key, entry);
+  pages.jobs += entry.rows.length;
+  for (const oldest of pages.byKey.keys()) {
+    if (pages.byKey.size <= MAX_PAGES && pages.jobs <= MAX_JOBS_KEPT) break;
+    forget(pages, oldest);
+  }
 }
 
 function render(rows: JobRow[], total: number, start: number, limit: number, now: number): string {
@@ -63,15 +90,15 @@ function render(rows: JobRow[], total: number, start: number, limit: number, now
 export async function jobStatusPage(d: Db, filter: JobFilter, start: number, limit: number, sort: JobSort, now: number, fresh = false): Promise<JobStatusPage> {
   const pages = pagesOf(d);
   const key = JSON.stringify([filter, start, limit, sort]);
-  const kept = pages.get(key);
+  const kept = pages.byKey.get(key);
   if (kept && !fresh && !kept.changed && now - kept.readAt < MAX_AGE_MS && (await jobsFingerprint(d, filter)) === kept.fingerprint) {
-    pages.delete(key);
-    pages.set(key, kept);
+    forget(pages, key);
+    keep(pages, key, kept);
     return { body: kept.body ?? render(kept.rows, kept.total, start, limit, now), total: kept.total };
   }
   const read = await findJobsFingerprinted(d, filter, start, limit, sort);
   const body = render(read.rows, read.total, start, limit, now);
-  pages.delete(key);
+  forget(pages, key);
   if (read.fingerprint !== null) {
     const entry: Entry = {
       fingerprint: read.fingerprint,
@@ -81,8 +108,7 @@ export async function jobStatusPage(d: Db, filter: JobFilter, start: number, lim
       changed: kept !== undefined && kept.fingerprint !== read.fingerprint,
       readAt: now,
     };
-    pages.set(key, entry);
-    if (pages.size > MAX_PAGES) pages.delete(pages.keys().next().value!);
+    keep(pages, key, entry);
   }
   return { body, total: read.total };
 }
