@@ -85,8 +85,9 @@ function fingerprintQuery(d: Db, f: JobFilter) {
 const fingerprintOf = (rows: Array<{ n: number; sum: number }>) => `${rows[0]?.n ?? 0}:${rows[0]?.sum ?? 0}`;
 
 /**
- * A value that changes whenever a job the filter can match changes (and, rarely, when another
- * job of the same scopes does): equal fingerprints mean an unchanged page.
+ * A value that changes whenever a job the filter can match changes (and whenever another job of
+ * its scopes does: a page of one content changes with any job of its tenant): equal
+ * fingerprints mean an unchanged page.
  */
 export async function jobsFingerprint(d: Db, f: JobFilter): Promise<string> {
   return fingerprintOf(await fingerprintQuery(d, f));

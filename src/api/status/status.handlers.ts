@@ -19,14 +19,14 @@ import { MAX_JOBS_PER_PAGE } from "../../limits";
 import { contentTagStatus, modelTagStatus } from "../../tagstore/reports";
 import type { contentJobStatus as ContentRoute, deleteJob as DeleteRoute, jobEvents as EventsRoute, jobStatus as ListRoute, modelTagStatus as ModelRoute, StatusResponseSchema, tagStatus as TagStatusRoute } from "./status.routes";
 
+/** `Cache-Control: no-cache` asks for a job page read from D1, not one answered from memory. */
+const wantsFresh = (c: Context) => /\bno-cache\b/i.test(c.req.header("cache-control") ?? "");
+
 /**
  * A job page's JSON, sent as c.json would send it. job-pages.ts rendered it with jobStatusView,
  * the view behind StatusResponseSchema, so it is the route's response; the compiler cannot see
  * that through a string, hence the cast.
  */
-/** `Cache-Control: no-cache` asks for a job page read from D1, not one answered from memory. */
-const wantsFresh = (c: Context) => /\bno-cache\b/i.test(c.req.header("cache-control") ?? "");
-
 const pageResponse = (c: Context, body: string) =>
   c.body(body, 200, { "content-type": "application/json" }) as unknown as TypedResponse<JSONParsed<z.infer<typeof StatusResponseSchema>>, 200, "json">;
 
