@@ -77,6 +77,7 @@ async function runManyJobs(b: Bench, model: string, qids: string[], partsEach: n
   );
   let statuses: Array<{ status: string; tagging_progress: string; status_changed: string }> = [];
   for (;;) {
+    // The fields the bench reads, as /job-status's contract gives them (JSON comes untyped).
     ({ jobs: statuses } = (await (await b.call("GET", `/job-status?model=${model}&limit=${jobs}`)).json()) as { jobs: typeof statuses });
     const ended = statuses.filter((j) => ["succeeded", "failed", "cancelled"].includes(j.status)).length;
     if (ended === jobs || performance.now() - t0 > deadlineMs) break;

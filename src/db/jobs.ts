@@ -86,7 +86,7 @@ const fingerprintOf = (rows: Array<{ n: number; sum: number }>) => `${rows[0]?.n
 
 /**
  * A value that changes whenever a job the filter can match changes (and whenever another job of
- * its scopes does: a page of one content changes with any job of its tenant): equal
+ * its scopes does: a page of one content changes with every job of its tenant): equal
  * fingerprints mean an unchanged page.
  */
 export async function jobsFingerprint(d: Db, f: JobFilter): Promise<string> {

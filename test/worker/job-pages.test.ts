@@ -36,7 +36,7 @@ function row(id: string, user: string, tenant: string, over: Partial<typeof jobs
   };
 }
 
-const statusOf = async (path: string, token?: string) => (await json<ApiBody>(await call("GET", path, token ? { token } : {}), 200)) as { jobs: ApiBody[]; meta: ApiBody };
+const statusOf = async (path: string, token?: string) => json<{ jobs: ApiBody[]; meta: ApiBody }>(await call("GET", path, token ? { token } : {}), 200);
 const storedFingerprint = (scope: string) => env.DB.prepare("SELECT fingerprint FROM job_fingerprints WHERE scope = ?").bind(scope).first<{ fingerprint: number }>();
 
 describe("job fingerprints", () => {
