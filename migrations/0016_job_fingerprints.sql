@@ -11,30 +11,30 @@ CREATE TABLE job_fingerprints (
   fingerprint INTEGER NOT NULL
 ) WITHOUT ROWID;
 
-CREATE TRIGGER jobs_fingerprint_after_insert AFTER INSERT ON jobs BEGIN
+-- What changes a job's scopes, in one place: inserting (tenant_id, user) into this view gives
+-- the tenant, the user and '*' new fingerprints. The triggers on jobs below only say which job.
+CREATE VIEW job_fingerprint_touch AS SELECT '' AS tenant_id, '' AS user WHERE 0;
+
+CREATE TRIGGER job_fingerprint_touch_insert INSTEAD OF INSERT ON job_fingerprint_touch BEGIN
   INSERT OR REPLACE INTO job_fingerprints (scope, fingerprint) VALUES
     ('t:' || new.tenant_id, abs(random() % 1000000000000)),
     ('u:' || new.user, abs(random() % 1000000000000)),
     ('*', abs(random() % 1000000000000));
 END;
 
+CREATE TRIGGER jobs_fingerprint_after_insert AFTER INSERT ON jobs BEGIN
+  INSERT INTO job_fingerprint_touch (tenant_id, user) VALUES (new.tenant_id, new.user);
+END;
+
 CREATE TRIGGER jobs_fingerprint_after_update AFTER UPDATE ON jobs BEGIN
-  INSERT OR REPLACE INTO job_fingerprints (scope, fingerprint) VALUES
-    ('t:' || new.tenant_id, abs(random() % 1000000000000)),
-    ('u:' || new.user, abs(random() % 1000000000000)),
-    ('*', abs(random() % 1000000000000));
+  INSERT INTO job_fingerprint_touch (tenant_id, user) VALUES (new.tenant_id, new.user);
 END;
 
 -- A job's tenant and user never change today; if one ever did, its old scopes change too.
 CREATE TRIGGER jobs_fingerprint_after_move AFTER UPDATE OF tenant_id, user ON jobs BEGIN
-  INSERT OR REPLACE INTO job_fingerprints (scope, fingerprint) VALUES
-    ('t:' || old.tenant_id, abs(random() % 1000000000000)),
-    ('u:' || old.user, abs(random() % 1000000000000));
+  INSERT INTO job_fingerprint_touch (tenant_id, user) VALUES (old.tenant_id, old.user);
 END;
 
 CREATE TRIGGER jobs_fingerprint_after_delete AFTER DELETE ON jobs BEGIN
-  INSERT OR REPLACE INTO job_fingerprints (scope, fingerprint) VALUES
-    ('t:' || old.tenant_id, abs(random() % 1000000000000)),
-    ('u:' || old.user, abs(random() % 1000000000000)),
-    ('*', abs(random() % 1000000000000));
+  INSERT INTO job_fingerprint_touch (tenant_id, user) VALUES (old.tenant_id, old.user);
 END;
